@@ -1,0 +1,130 @@
+"""The command line: thin wrappers over the pipeline stages. `python build.py --help`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Callable
+
+from .problems import Problem, printable, summary
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_RECORDS = Path("records")
+DEFAULT_SITE = Path("site")
+
+
+def report(problems: list[Problem]) -> None:
+    """Print problems one per line, sorted, then a summary; GitHub annotations in Actions."""
+    annotate = os.environ.get("GITHUB_ACTIONS") == "true"
+    for problem in sorted(problems):
+        print(problem.format(), file=sys.stderr)
+        if annotate:
+            print(problem.github_annotation())
+    print(f"check failed: {summary(problems)}", file=sys.stderr)
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .pipeline import check
+
+    dataset, problems = check(args.records)
+    if problems:
+        report(problems)
+        return 1
+    counts = dataset.counts()
+    total = sum(counts.values())
+    parts = ", ".join(f"{count} {name}" for name, count in counts.items())
+    print(f"ok: {total} records ({parts})")
+    return 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .pipeline import build
+
+    problems = build(args.records, args.out)
+    if problems:
+        report(problems)
+        print(f"build stopped: {printable(str(args.out))} was left as it was", file=sys.stderr)
+        return 1
+    print(f"built site into {printable(str(args.out))}")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .pipeline import export
+
+    problems = export(args.records, args.out)
+    if problems:
+        report(problems)
+        return 1
+    print(f"exported data into {printable(str(args.out))}")
+    return 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    from .contrib import new_record
+
+    return new_record(args.records, args.collection, args.id)
+
+
+def _fmt(args: argparse.Namespace) -> int:
+    from .contrib import format_records
+
+    return format_records(args.records, check_only=args.check)
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from .contrib import diff_records
+
+    return diff_records(args.records, args.base)
+
+
+def _synth(args: argparse.Namespace) -> int:
+    from .synth import synthesise
+
+    synthesise(args.n, args.out, seed=args.seed)
+    print(f"wrote {args.n} synthetic records into {printable(str(args.out))}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(
+        prog="build.py",
+        description="Check the peacetalks records, and build the site and the data files from them.",
+        epilog="With no command, 'build' runs. Errors are printed as FILE:LINE:COL: error: /POINTER: MESSAGE.",
+    )
+    commands = main.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, handler: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.set_defaults(handler=handler)
+        sub.add_argument("--records", type=Path, default=DEFAULT_RECORDS, metavar="DIR", help="the record tree (default: records)")
+        return sub
+
+    command("check", _check, "Validate every record: parse, schema and cross-record rules, and canonical formatting.")
+    build = command("build", _build, "Check, then build the site and the data files into --out, replacing it only on success.")
+    build.add_argument("--out", type=Path, default=DEFAULT_SITE, metavar="DIR", help="where the site goes (default: site)")
+    export = command("export", _export, "Check, then write the data files alone (CSV, JSON, SQLite, datapackage.json).")
+    export.add_argument("--out", type=Path, required=True, metavar="DIR", help="where the data files go")
+    new = command("new", _new, "Write a skeleton record with every required field as a placeholder to fill in.")
+    new.add_argument("collection", help="demands, meetings, documents, actors, topics or sources")
+    new.add_argument("id", help="the new record's id: lowercase letters, digits and hyphens")
+    fmt = command("fmt", _fmt, "Rewrite records in canonical form (2-space indent, schema key order, NFC, trailing newline).")
+    fmt.add_argument("--check", action="store_true", help="only list the files that are not canonical; exit 1 if any")
+    diff = command("diff", _diff, "Say what the working tree changes against a git revision, record by record.")
+    diff.add_argument("base", nargs="?", default="HEAD", help="the git revision to compare with (default: HEAD)")
+    synth = commands.add_parser("synth", help="Write N synthetic records for benchmarks.", description="Write a valid tree of N synthetic records across all collections.")
+    synth.set_defaults(handler=_synth)
+    synth.add_argument("n", type=int, help="how many records")
+    synth.add_argument("--out", type=Path, required=True, metavar="DIR", help="where the record tree goes")
+    synth.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    return main
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if args.command is None:
+        args = parser().parse_args(["build", *(argv or [])])
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    return handler(args)

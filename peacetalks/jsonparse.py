@@ -1,0 +1,267 @@
+"""Strict JSON parsing, and locating a JSON pointer at a line and column.
+
+Parsing is the fast path (the C json module); locating runs only for files that have
+problems, with a small scanner that records where every value starts."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+MAX_BYTES = 1_000_000
+MAX_DEPTH = 32
+
+_BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_RAW_BAD = re.compile(f"[{_BIDI}\\x7f]")
+# \u escapes that decode to control or bidi characters (tab, newline and CR are fine).
+_ESCAPED_BAD = re.compile(r"\\u(00[01][0-8bBcCeEfF]|001[0-9a-fA-F]|007[fF]|202[a-eA-E]|206[6-9])")
+_ALLOWED_CONTROLS = {"\t", "\n", "\r"}
+
+
+@dataclass(frozen=True)
+class ParseError:
+    line: int
+    col: int
+    pointer: str
+    message: str
+
+
+class _Reject(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _Reject(f"duplicate key {key!r}: each key may appear once in an object")
+            seen.add(key)
+    return result
+
+
+def _constant(name: str) -> Any:
+    raise _Reject(f"{name} is not valid JSON: write a number, or leave the field out")
+
+
+def line_col(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters) of a character offset."""
+    line = text.count("\n", 0, offset) + 1
+    start = text.rfind("\n", 0, offset) + 1
+    return line, offset - start + 1
+
+
+def parse(raw: bytes) -> tuple[Any, str, ParseError | None]:
+    """Decode and parse one record file. Returns (value, text, error)."""
+    if len(raw) > MAX_BYTES:
+        return None, "", ParseError(1, 1, "", f"file is {len(raw):,} bytes; a record may be at most {MAX_BYTES:,} bytes")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return None, "", ParseError(1, 1, "", "file starts with a byte-order mark (BOM): save it as UTF-8 without BOM")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        prefix = raw[: exc.start].decode("utf-8", errors="replace")
+        line, col = line_col(prefix, len(prefix))
+        return None, "", ParseError(line, col, "", f"invalid UTF-8 (byte 0x{raw[exc.start]:02x}): save the file as UTF-8")
+    if not text.strip():
+        return None, text, ParseError(1, 1, "", "file is empty: a record is a JSON object")
+    if text.count("[") + text.count("{") > MAX_DEPTH:
+        deep = _too_deep(text)
+        if deep >= 0:
+            line, col = line_col(text, deep)
+            return None, text, ParseError(line, col, "", f"nesting deeper than {MAX_DEPTH} levels: records are flat")
+    try:
+        value = json.loads(text, object_pairs_hook=_pairs, parse_constant=_constant)
+    except json.JSONDecodeError as exc:
+        return None, text, ParseError(exc.lineno, exc.colno, "", _decode_message(exc))
+    except _Reject as exc:
+        pointer, offset = _find_reject(text)
+        line, col = line_col(text, offset)
+        return None, text, ParseError(line, col, pointer, exc.message)
+    bad = _bad_characters(text, value)
+    if bad:
+        return None, text, bad
+    return value, text, None
+
+
+def _decode_message(exc: json.JSONDecodeError) -> str:
+    msg = exc.msg
+    if msg == "Extra data":
+        return "unexpected data after the end of the JSON value: a file holds exactly one object"
+    if msg.startswith("Expecting") and exc.pos >= len(exc.doc.rstrip()):
+        return f"unexpected end of file ({msg.lower()}): is the file truncated?"
+    if msg.startswith("Invalid control character"):
+        return "control character inside a string: escape it (\\n, \\t) or remove it"
+    return f"invalid JSON: {msg[0].lower()}{msg[1:]}"
+
+
+def _too_deep(text: str) -> int:
+    """Offset of the first bracket nested deeper than MAX_DEPTH, or -1."""
+    depth = 0
+    in_string = False
+    escaped = False
+    for offset, char in enumerate(text):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return offset
+        elif char in "]}":
+            depth -= 1
+    return -1
+
+
+def _find_reject(text: str) -> tuple[str, int]:
+    """Pointer and offset of what json.loads rejected inside a value (duplicate key, NaN)."""
+    positions = _positions(text)
+    if positions.rejected:
+        return positions.rejected[0]
+    return "", 0
+
+
+def _bad_characters(text: str, value: Any) -> ParseError | None:
+    if not (_RAW_BAD.search(text) or _ESCAPED_BAD.search(text) or _has_raw_control(text)):
+        return None
+    for pointer, string in _strings(value, ""):
+        for char in string:
+            if char in _BIDI:
+                return _located(text, pointer, f"Unicode bidirectional control character U+{ord(char):04X} in text: remove it")
+            if (ord(char) < 0x20 and char not in _ALLOWED_CONTROLS) or ord(char) == 0x7F:
+                return _located(text, pointer, f"control character U+{ord(char):04X} in text: remove it")
+    return None
+
+
+def _has_raw_control(text: str) -> bool:
+    return any(ord(c) < 0x20 and c not in _ALLOWED_CONTROLS for c in text)
+
+
+def _located(text: str, pointer: str, message: str) -> ParseError:
+    line, col = locate(text, pointer)
+    return ParseError(line, col, pointer, message)
+
+
+def _strings(value: Any, pointer: str) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    stack: list[tuple[str, Any]] = [(pointer, value)]
+    while stack:
+        where, item = stack.pop()
+        if isinstance(item, str):
+            found.append((where, item))
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                found.append((f"{where}/{escape_pointer(key)}", key))
+                stack.append((f"{where}/{escape_pointer(key)}", child))
+        elif isinstance(item, list):
+            stack.extend((f"{where}/{i}", child) for i, child in enumerate(item))
+    found.sort()
+    return found
+
+
+def escape_pointer(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def pointer_of(path: list[str | int] | tuple[str | int, ...]) -> str:
+    return "".join(f"/{escape_pointer(str(part))}" for part in path)
+
+
+# --- locating -------------------------------------------------------------------------
+
+
+@dataclass
+class _Positions:
+    values: dict[str, int]
+    keys: dict[str, int]
+    rejected: list[tuple[str, int]]  # duplicate keys and NaN/Infinity, in text order
+
+
+def _positions(text: str) -> _Positions:
+    """Offsets of every value (and of every object key) by JSON pointer."""
+    values: dict[str, int] = {}
+    keys: dict[str, int] = {}
+    rejected: list[tuple[str, int]] = []
+    decoder = json.JSONDecoder()
+    ws = re.compile(r"[ \t\n\r]*")
+
+    def skip(pos: int) -> int:
+        match = ws.match(text, pos)
+        return match.end() if match else pos
+
+    def walk(pos: int, pointer: str, depth: int) -> int:
+        pos = skip(pos)
+        values.setdefault(pointer, pos)
+        if depth > MAX_DEPTH or pos >= len(text):
+            raise ValueError("too deep or truncated")
+        char = text[pos]
+        if char == "{":
+            pos = skip(pos + 1)
+            if text[pos] == "}":
+                return pos + 1
+            while True:
+                key_start = pos
+                key, pos = decoder.raw_decode(text, pos)
+                child = f"{pointer}/{escape_pointer(str(key))}"
+                if child in keys:
+                    rejected.append((child, key_start))
+                keys.setdefault(child, key_start)
+                pos = skip(pos)
+                pos = walk(pos + 1, child, depth + 1)  # past the colon
+                pos = skip(pos)
+                if text[pos] == ",":
+                    pos = skip(pos + 1)
+                    continue
+                return pos + 1
+        if char == "[":
+            pos = skip(pos + 1)
+            if text[pos] == "]":
+                return pos + 1
+            index = 0
+            while True:
+                pos = walk(pos, f"{pointer}/{index}", depth + 1)
+                pos = skip(pos)
+                index += 1
+                if text[pos] == ",":
+                    pos += 1
+                    continue
+                return pos + 1
+        scalar, end = decoder.raw_decode(text, pos)
+        if isinstance(scalar, float) and not math.isfinite(scalar):
+            rejected.append((pointer, pos))
+        return int(end)
+
+    try:
+        walk(0, "", 0)
+    except (ValueError, IndexError):
+        pass
+    return _Positions(values, keys, rejected)
+
+
+def locate(text: str, pointer: str, *, key: bool = False) -> tuple[int, int]:
+    """Line and column of the value at `pointer` (or of its key, with key=True).
+
+    Falls back to the nearest enclosing value that exists."""
+    positions = _positions(text)
+    table = positions.keys if key else positions.values
+    probe = pointer
+    while True:
+        if probe in table:
+            return line_col(text, table[probe])
+        if probe in positions.values:
+            return line_col(text, positions.values[probe])
+        if not probe:
+            return 1, 1
+        probe = probe.rsplit("/", 1)[0]

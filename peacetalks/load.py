@@ -1,0 +1,118 @@
+"""Stage 1: read the record tree into a Dataset, parsing strictly.
+
+Anything under records/ that is not a record, or a source's text snapshot, is a problem."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from . import jsonparse
+from .collections import COLLECTIONS, SOURCE_TEXT_SUFFIX
+from .problems import Problem, did_you_mean
+
+
+@dataclass(frozen=True)
+class Record:
+    collection: str
+    id: str  # the file name without .json
+    path: str  # as shown in messages
+    data: dict[str, Any]
+    text: str  # the file's text, for locating problems
+
+    @property
+    def label(self) -> str:
+        value = self.data.get(COLLECTIONS[self.collection].label)
+        return value if isinstance(value, str) else self.id
+
+
+@dataclass
+class Dataset:
+    root: Path
+    records: dict[str, dict[str, Record]] = field(default_factory=lambda: {name: {} for name in COLLECTIONS})
+    source_texts: dict[str, str] = field(default_factory=dict)  # source id -> stored text
+
+    def all(self) -> Iterator[Record]:
+        for name in COLLECTIONS:
+            yield from (self.records[name][key] for key in sorted(self.records[name]))
+
+    def get(self, collection: str, record_id: str) -> Record | None:
+        return self.records.get(collection, {}).get(record_id)
+
+    def counts(self) -> dict[str, int]:
+        return {name: len(self.records[name]) for name in COLLECTIONS}
+
+
+def display_path(path: Path) -> str:
+    """The path as messages show it: relative to the working directory when inside it."""
+    absolute = path.absolute()
+    try:
+        return absolute.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return absolute.as_posix()
+
+
+def load(records_dir: Path) -> tuple[Dataset, list[Problem]]:
+    dataset = Dataset(records_dir)
+    problems: list[Problem] = []
+    if not records_dir.is_dir():
+        problems.append(Problem(display_path(records_dir), 0, 0, "", "records directory not found: pass --records DIR"))
+        return dataset, problems
+    text_files: dict[str, Path] = {}
+    for entry in sorted(os.scandir(records_dir), key=lambda e: e.name):
+        path = Path(entry.path)
+        if not entry.is_dir(follow_symlinks=False):
+            problems.append(_stray(path, "a file directly under records/: records go in records/<collection>/<id>.json"))
+            continue
+        if entry.name not in COLLECTIONS:
+            hint = did_you_mean(entry.name, list(COLLECTIONS))
+            problems.append(_stray(path, f"unknown collection directory '{entry.name}'{hint}: collections are {', '.join(sorted(COLLECTIONS))}"))
+            continue
+        for item in sorted(os.scandir(path), key=lambda e: e.name):
+            file_path = Path(item.path)
+            if item.is_symlink() or not item.is_file():
+                problems.append(_stray(file_path, "not a regular file: records are plain .json files, one per record"))
+            elif item.name.endswith(".json"):
+                problems.extend(_load_record(dataset, entry.name, file_path))
+            elif entry.name == "sources" and item.name.endswith(SOURCE_TEXT_SUFFIX):
+                text_files[item.name.removesuffix(SOURCE_TEXT_SUFFIX)] = file_path
+            else:
+                problems.append(_stray(file_path, "not a record: only <id>.json files belong here (and <id>.txt text snapshots in sources/)"))
+    for source_id, path in sorted(text_files.items()):
+        if source_id not in dataset.records["sources"]:
+            problems.append(_stray(path, f"text snapshot without a source record: add records/sources/{source_id}.json or remove this file"))
+            continue
+        raw = path.read_bytes()
+        try:
+            dataset.source_texts[source_id] = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            problems.append(Problem(display_path(path), 1, 1, "", f"invalid UTF-8 at byte {exc.start}: store the text as UTF-8"))
+    for source_id, record in sorted(dataset.records["sources"].items()):
+        if source_id not in text_files:
+            problems.append(Problem(record.path, 1, 1, "", f"source has no stored text: add records/sources/{source_id}.txt with the text as published"))
+    return dataset, problems
+
+
+def _stray(path: Path, message: str) -> Problem:
+    return Problem(display_path(path), 0, 0, "", message)
+
+
+def _load_record(dataset: Dataset, collection: str, path: Path) -> list[Problem]:
+    shown = display_path(path)
+    try:
+        size = path.stat().st_size
+        if size > jsonparse.MAX_BYTES:
+            return [Problem(shown, 1, 1, "", f"file is {size:,} bytes; a record may be at most {jsonparse.MAX_BYTES:,} bytes")]
+        raw = path.read_bytes()
+    except OSError as exc:
+        return [Problem(shown, 0, 0, "", f"cannot read file: {exc.strerror}")]
+    value, text, error = jsonparse.parse(raw)
+    if error is not None:
+        return [Problem(shown, error.line, error.col, error.pointer, error.message)]
+    if not isinstance(value, dict):
+        return [Problem(shown, 1, 1, "", f"a record is a JSON object, not {type(value).__name__ if value is not None else 'null'}")]
+    record_id = path.name.removesuffix(".json")
+    dataset.records[collection][record_id] = Record(collection, record_id, shown, value, text)
+    return []

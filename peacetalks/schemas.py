@@ -1,0 +1,132 @@
+"""Loading the JSON Schemas, compiling validators, and reading per-field rules from them.
+
+Rules that differ between fields live in the schemas as annotations, not in code:
+`x-collection` marks a reference, `x-kind: date` an EDTF date, `x-kind: quote` text that
+must be verbatim in the cited source, `contentMediaType: text/markdown` Markdown."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, Iterator
+
+import jsonschema
+import jsonschema_rs
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from .collections import COLLECTIONS
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
+BASE_URI = "https://peacetalks.invalid/schema/"
+
+WILDCARD = "*"
+
+
+@dataclass(frozen=True)
+class FieldRule:
+    """A place in a record (a path with `*` for array items) and what is checked there."""
+
+    path: tuple[str, ...]
+    kind: str  # "ref", "date", "quote", "markdown", "ordered"
+    target: str = ""  # for refs: the collection referred to; for "ordered": the key
+
+
+@cache
+def load_schemas(schema_dir: Path = SCHEMA_DIR) -> dict[str, dict[str, Any]]:
+    """Every schema by file stem ('demand', 'defs', ...)."""
+    schemas: dict[str, dict[str, Any]] = {}
+    for path in sorted(schema_dir.glob("*.schema.json")):
+        schemas[path.name.removesuffix(".schema.json")] = json.loads(path.read_text("utf-8"))
+    return schemas
+
+
+def _uri(stem: str) -> str:
+    return f"{BASE_URI}{stem}.schema.json"
+
+
+@cache
+def _registry(schema_dir: Path = SCHEMA_DIR) -> Registry:  # type: ignore[type-arg]
+    resources = [
+        (_uri(stem), Resource.from_contents(schema | {"$id": _uri(stem)}, default_specification=DRAFT202012))
+        for stem, schema in load_schemas(schema_dir).items()
+    ]
+    return Registry().with_resources(resources)
+
+
+@cache
+def reporting_validator(collection: str, schema_dir: Path = SCHEMA_DIR) -> jsonschema.Draft202012Validator:
+    """The pure-Python validator: slower, but its errors carry everything a message needs."""
+    stem = COLLECTIONS[collection].schema
+    schema = load_schemas(schema_dir)[stem] | {"$id": _uri(stem)}
+    return jsonschema.Draft202012Validator(schema, registry=_registry(schema_dir))
+
+
+@cache
+def fast_validator(collection: str, schema_dir: Path = SCHEMA_DIR) -> Any:
+    """The compiled validator, used to tell valid records apart quickly."""
+    stem = COLLECTIONS[collection].schema
+    schemas = load_schemas(schema_dir)
+    registry = jsonschema_rs.Registry([(_uri(s), body | {"$id": _uri(s)}) for s, body in schemas.items()])
+    return jsonschema_rs.validator_for(schemas[stem] | {"$id": _uri(stem)}, registry=registry)
+
+
+def resolve(schema: dict[str, Any], schema_dir: Path = SCHEMA_DIR) -> dict[str, Any]:
+    """Follow `$ref`s (to `defs.schema.json` or within it), merging sibling keywords over them."""
+    while "$ref" in schema:
+        ref = schema["$ref"]
+        file_part, _, fragment = ref.partition("#")
+        target: Any = load_schemas(schema_dir)[file_part.removesuffix(".schema.json") or "defs"]
+        for token in [t for t in fragment.split("/") if t]:
+            target = target[token]
+        schema = {**{k: v for k, v in target.items()}, **{k: v for k, v in schema.items() if k != "$ref"}}
+        if "$ref" in target and target["$ref"] != ref:
+            schema["$ref"] = target["$ref"]
+        else:
+            schema.pop("$ref", None)
+    return schema
+
+
+def _walk(schema: dict[str, Any], path: tuple[str, ...], schema_dir: Path) -> Iterator[FieldRule]:
+    node = resolve(schema, schema_dir)
+    if "x-collection" in node:
+        yield FieldRule(path, "ref", node["x-collection"])
+    if node.get("x-kind") in ("date", "quote"):
+        yield FieldRule(path, node["x-kind"])
+    if node.get("contentMediaType") == "text/markdown":
+        yield FieldRule(path, "markdown")
+    if "x-ordered-by" in node:
+        yield FieldRule(path, "ordered", node["x-ordered-by"])
+    for key, child in node.get("properties", {}).items():
+        if not key.startswith("$"):
+            yield from _walk(child, (*path, key), schema_dir)
+    if isinstance(node.get("items"), dict):
+        yield from _walk(node["items"], (*path, WILDCARD), schema_dir)
+
+
+@cache
+def field_rules(collection: str, schema_dir: Path = SCHEMA_DIR) -> tuple[FieldRule, ...]:
+    stem = COLLECTIONS[collection].schema
+    return tuple(_walk(load_schemas(schema_dir)[stem], (), schema_dir))
+
+
+def values_at(data: Any, path: tuple[str, ...], pointer: str = "") -> Iterator[tuple[str, Any]]:
+    """Every (JSON pointer, value) in `data` that matches `path`."""
+    if not path:
+        yield pointer, data
+        return
+    head, rest = path[0], path[1:]
+    if head == WILDCARD:
+        if isinstance(data, list):
+            for index, item in enumerate(data):
+                yield from values_at(item, rest, f"{pointer}/{index}")
+    elif isinstance(data, dict) and head in data:
+        yield from values_at(data[head], rest, f"{pointer}/{head}")
+
+
+def property_order(collection: str, schema_dir: Path = SCHEMA_DIR) -> list[str]:
+    """Top-level field names in the order the schema lists them (the canonical order)."""
+    stem = COLLECTIONS[collection].schema
+    return list(load_schemas(schema_dir)[stem]["properties"])

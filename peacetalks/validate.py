@@ -1,0 +1,304 @@
+"""Stage 2: validate a Dataset against the schemas, then against the cross-record rules.
+
+Every problem is located (file, line, column, JSON pointer). A record that fails its
+schema skips the cross-record rules, which assume the schema's shapes."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import cache
+from typing import Any, Iterator
+
+import jsonschema
+from markdown_it import MarkdownIt
+
+from . import edtf, jsonparse
+from .collections import COLLECTIONS
+from .load import Dataset, Record
+from .problems import Problem, closest, did_you_mean, quoted
+from .schemas import FieldRule, field_rules, fast_validator, reporting_validator, resolve, values_at
+
+PLACEHOLDER = re.compile(r"^TODO\b")
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_SAFE_LINK = re.compile(r"^(https?:|mailto:|#|/|\./|\.\./|[^:/?#]+([/?#]|$))", re.IGNORECASE)
+_WS = re.compile(r"\s+")
+
+_JSON_TYPES = {dict: "object", list: "array", str: "string", bool: "boolean", int: "integer", float: "number", type(None): "null"}
+
+
+def json_type(value: Any) -> str:
+    return _JSON_TYPES.get(type(value), type(value).__name__)
+
+
+def validate(dataset: Dataset) -> list[Problem]:
+    """All problems of the dataset's records, sorted."""
+    problems: list[Problem] = []
+    valid: list[Record] = []
+    for record in dataset.all():
+        found = list(schema_problems(record))
+        problems.extend(found)
+        if not found:
+            valid.append(record)
+    problems.extend(rule_problems(dataset, valid))
+    return sorted(set(problems))
+
+
+# --- schema ----------------------------------------------------------------------------
+
+
+def schema_problems(record: Record) -> Iterator[Problem]:
+    if fast_validator(record.collection).is_valid(record.data):
+        return
+    for error in reporting_validator(record.collection).iter_errors(record.data):
+        yield from _translate(record, error)
+
+
+def _at(record: Record, pointer: str, message: str, *, key: bool = False) -> Problem:
+    line, col = jsonparse.locate(record.text, pointer, key=key)
+    return Problem(record.path, line, col, pointer, message)
+
+
+def _translate(record: Record, error: jsonschema.ValidationError) -> Iterator[Problem]:
+    pointer = jsonparse.pointer_of(list(error.absolute_path))
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    value = error.instance
+    kind = error.validator
+    if kind == "required":
+        properties = schema.get("properties", {})
+        for name in schema.get("required", []):
+            if isinstance(value, dict) and name not in value:
+                field = properties.get(name, {})
+                about = resolve(field).get("description", "") if isinstance(field, dict) else ""
+                hint = f" ({about})" if about else ""
+                yield _at(record, pointer, f"missing required field '{name}'{hint}".replace(f"{pointer}/", ""))
+        return
+    if kind == "additionalProperties" and isinstance(value, dict):
+        allowed = list(schema.get("properties", {}))
+        for name in sorted(set(value) - set(allowed)):
+            yield _at(
+                record,
+                f"{pointer}/{jsonparse.escape_pointer(name)}",
+                f"unknown field '{name}'{did_you_mean(name, allowed)}: allowed fields are {', '.join(allowed)}",
+                key=True,
+            )
+        return
+    yield _at(record, pointer, _message(kind, schema, value, error))
+
+
+def _message(kind: Any, schema: dict[str, Any], value: Any, error: jsonschema.ValidationError) -> str:
+    expected = error.validator_value
+    if kind == "type":
+        return f"expected {' or '.join(expected) if isinstance(expected, list) else expected}, got {json_type(value)} {quoted(value)}"
+    if kind == "enum":
+        options = [str(option) for option in expected]
+        hint = did_you_mean(str(value), options)
+        return f"{quoted(value)} is not allowed{hint}: use one of {', '.join(options)}"
+    if kind == "pattern":
+        if expected == r"\S" or expected.startswith(r"^\S"):
+            return "must not be empty, start or end with spaces, or be only whitespace" if value.strip() != value or not value.strip() else f"{quoted(value)} must be one line of text"
+        what = schema.get("description", f"the pattern {expected}")
+        return f"{quoted(value)} is not in the expected form: {what}"
+    if kind == "minLength":
+        return "must not be empty"
+    if kind == "maxLength":
+        return f"is {len(value):,} characters long; at most {expected:,} are allowed"
+    if kind == "minItems":
+        return f"needs at least {expected} item{'s' if expected != 1 else ''}"
+    if kind == "uniqueItems":
+        return "lists the same item twice: remove the repeat"
+    if kind == "oneOf":
+        names = [name for option in expected for name in option.get("required", [])]
+        if names:
+            return f"needs exactly one of {', '.join(repr(n) for n in names)}"
+    if kind == "const":
+        return f"must be {quoted(expected)}"
+    return str(error.message)
+
+
+# --- cross-record rules ----------------------------------------------------------------
+
+
+def rule_problems(dataset: Dataset, records: list[Record]) -> list[Problem]:
+    problems: list[Problem] = []
+    former = _former_ids(dataset)
+    normalised = {key: _normalise(text) for key, text in dataset.source_texts.items()}
+    for record in records:
+        problems.extend(_identity(record, dataset, former))
+        for rule in field_rules(record.collection):
+            for pointer, value in values_at(record.data, rule.path):
+                problems.extend(_apply(rule, record, pointer, value, dataset, normalised))
+        problems.extend(_spans(record))
+        problems.extend(_placeholders(record))
+        if record.collection == "sources":
+            problems.extend(_snapshot(record, dataset))
+    return problems
+
+
+def _former_ids(dataset: Dataset) -> dict[tuple[str, str], str]:
+    """(collection, former id) -> the id of the record that used to have it."""
+    owners: dict[tuple[str, str], str] = {}
+    for record in dataset.all():
+        for old in record.data.get("former_ids", []) if isinstance(record.data.get("former_ids"), list) else []:
+            if isinstance(old, str):
+                owners.setdefault((record.collection, old), record.id)
+    return owners
+
+
+def _identity(record: Record, dataset: Dataset, former: dict[tuple[str, str], str]) -> Iterator[Problem]:
+    if not SLUG.match(record.id) or len(record.id) > 80:
+        yield Problem(record.path, 1, 1, "", f"file name '{record.id}.json' is not a valid id: use lowercase letters, digits and single hyphens, at most 80 characters")
+    if record.data["id"] != record.id:
+        yield _at(record, "/id", f"id '{record.data['id']}' differs from the file name: rename the file to {record.data['id']}.json or set id to '{record.id}'")
+    owner = former.get((record.collection, record.id))
+    if owner is not None and owner != record.id:
+        yield _at(record, "/id", f"id '{record.id}' is a former id of {COLLECTIONS[record.collection].singular} '{owner}': choose another id, so old links keep working")
+    for index, old in enumerate(record.data.get("former_ids", [])):
+        if old == record.id:
+            yield _at(record, f"/former_ids/{index}", "a record's former id cannot be its current id")
+        elif old in dataset.records[record.collection]:
+            yield _at(record, f"/former_ids/{index}", f"'{old}' is the id of another {COLLECTIONS[record.collection].singular}: a former id must be free")
+        elif former.get((record.collection, old)) not in (None, record.id):
+            yield _at(record, f"/former_ids/{index}", f"'{old}' is already a former id of '{former[(record.collection, old)]}'")
+
+
+def _apply(rule: FieldRule, record: Record, pointer: str, value: Any, dataset: Dataset, normalised: dict[str, str]) -> Iterator[Problem]:
+    if rule.kind == "ref":
+        yield from _reference(record, pointer, value, rule.target, dataset)
+    elif rule.kind == "date":
+        try:
+            edtf.parse(value)
+        except edtf.DateError as exc:
+            yield _at(record, pointer, str(exc))
+    elif rule.kind == "quote":
+        yield from _quote(record, pointer, value, dataset, normalised)
+    elif rule.kind == "markdown":
+        for message in markdown_problems(value):
+            yield _at(record, pointer, message)
+    elif rule.kind == "ordered":
+        yield from _ordered(record, pointer, value, rule.target)
+
+
+def _reference(record: Record, pointer: str, target_id: str, target: str, dataset: Dataset) -> Iterator[Problem]:
+    if target == record.collection and target_id == record.id:
+        yield _at(record, pointer, f"a {COLLECTIONS[target].singular} cannot refer to itself")
+        return
+    if target_id in dataset.records[target]:
+        return
+    singular = COLLECTIONS[target].singular
+    elsewhere = [name for name in COLLECTIONS if target_id in dataset.records[name]]
+    if elsewhere:
+        yield _at(record, pointer, f"'{target_id}' is a {COLLECTIONS[elsewhere[0]].singular}, not a {singular}: this field takes a {singular} id")
+        return
+    hint = did_you_mean(target_id, list(dataset.records[target]))
+    yield _at(record, pointer, f"unknown {singular} '{target_id}'{hint}: add records/{target}/{target_id}.json or fix the id")
+
+
+def _normalise(text: str) -> str:
+    return _WS.sub(" ", text).strip()
+
+
+_FOLD = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
+
+
+def _quote(record: Record, pointer: str, quote: str, dataset: Dataset, normalised: dict[str, str]) -> Iterator[Problem]:
+    parent = pointer.rsplit("/", 1)[0]
+    citation = _resolve_pointer(record.data, parent)
+    source_id = citation.get("source") if isinstance(citation, dict) else None
+    if not isinstance(source_id, str) or source_id not in normalised:
+        return  # an unknown source is reported as a reference problem
+    text = normalised[source_id]
+    wanted = _normalise(quote)
+    if wanted in text:
+        return
+    if wanted.translate(_FOLD) in text.translate(_FOLD):
+        hint = "it differs only in quotation marks, apostrophes or dashes: copy them exactly from the source"
+    elif wanted.casefold() in text.casefold():
+        hint = "it differs only in upper and lower case: copy it exactly"
+    else:
+        hint = "copy the words exactly as the source has them (whitespace may differ, nothing else)"
+    yield _at(record, pointer, f"quote not found in the text of source '{source_id}': {hint}")
+
+
+def _resolve_pointer(data: Any, pointer: str) -> Any:
+    for token in [t for t in pointer.split("/")[1:]]:
+        data = data[int(token)] if isinstance(data, list) else data[token.replace("~1", "/").replace("~0", "~")]
+    return data
+
+
+@cache
+def _markdown_parser() -> MarkdownIt:
+    parser = MarkdownIt("commonmark")
+    parser.validateLink = lambda url: True  # report unsafe links instead of silently dropping them
+    return parser
+
+
+def markdown_problems(text: str) -> list[str]:
+    """Raw HTML and unsafe link targets in a Markdown field."""
+    if "<" not in text and "[" not in text and "&" not in text:
+        return []
+    problems: list[str] = []
+    for token in _markdown_parser().parse(text):
+        for item in [token, *(token.children or [])]:
+            if item.type in ("html_block", "html_inline"):
+                problems.append(f"raw HTML {quoted(item.content.strip(), 40)} is not allowed in Markdown: describe it in words, or use Markdown syntax")
+            for attr in ("href", "src"):
+                target = item.attrGet(attr)
+                if isinstance(target, str) and not _SAFE_LINK.match(target.strip()):
+                    problems.append(f"link to {quoted(target, 50)} is not allowed: links may only go to http(s):, mailto: or relative addresses")
+    return problems
+
+
+def _ordered(record: Record, pointer: str, entries: list[Any], key: str) -> Iterator[Problem]:
+    previous: edtf.Span | None = None
+    for index, entry in enumerate(entries):
+        try:
+            span = edtf.parse(entry[key]["date"])
+        except edtf.DateError:
+            return  # reported as a date problem
+        if previous is not None and span.first < previous.first:
+            yield _at(record, f"{pointer}/{index}/{key}", f"entries must be in date order, oldest first: {span.text} comes after {previous.text}")
+        previous = span
+
+
+def _spans(record: Record) -> Iterator[Problem]:
+    """In any object with both `start` and `end` dates, the end is not before the start."""
+    stack: list[tuple[str, Any]] = [("", record.data)]
+    while stack:
+        pointer, value = stack.pop()
+        if isinstance(value, dict):
+            start, end = value.get("start"), value.get("end")
+            if isinstance(start, dict) and isinstance(end, dict):
+                try:
+                    first, last = edtf.parse(start["date"]), edtf.parse(end["date"])
+                except edtf.DateError:
+                    first = last = None
+                if first and last and last.last < first.first:
+                    yield _at(record, f"{pointer}/end/date", f"end {last.text} is before start {first.text}")
+            stack.extend((f"{pointer}/{jsonparse.escape_pointer(k)}", v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((f"{pointer}/{i}", v) for i, v in enumerate(value))
+
+
+def _placeholders(record: Record) -> Iterator[Problem]:
+    stack: list[tuple[str, Any]] = [("", record.data)]
+    while stack:
+        pointer, value = stack.pop()
+        if isinstance(value, str) and PLACEHOLDER.match(value):
+            yield _at(record, pointer, f"placeholder {quoted(value)} not filled in: replace it with the real value")
+        elif isinstance(value, dict):
+            stack.extend((f"{pointer}/{jsonparse.escape_pointer(k)}", v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((f"{pointer}/{i}", v) for i, v in enumerate(value))
+
+
+def _snapshot(record: Record, dataset: Dataset) -> Iterator[Problem]:
+    text = dataset.source_texts.get(record.id)
+    if text is None:
+        return
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    if record.data["text_sha256"] != digest:
+        yield _at(record, "/text_sha256", f"does not match records/sources/{record.id}.txt: if the stored text was changed on purpose, set text_sha256 to '{digest}'")
+
+
+__all__ = ["validate", "markdown_problems", "closest"]
