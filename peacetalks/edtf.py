@@ -8,7 +8,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-_PART = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([~?]?)$")
+_PART = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?([~?]?)")  # used with fullmatch: ASCII digits, no trailing newline
 
 PRECISIONS = ("year", "month", "day")
 
@@ -59,9 +59,11 @@ class Span:
 
 
 def _point(text: str) -> Point:
-    match = _PART.match(text)
+    match = _PART.fullmatch(text)
     if not match:
-        raise DateError(f"{text!r} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD, optionally with ~ or ?")
+        raise DateError(
+            f"{text!r} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD (as in 2025-03-11), optionally followed by ~ (approximate) or ? (uncertain)"
+        )
     year_s, month_s, day_s, flag = match.groups()
     year = int(year_s)
     if year < 1:
@@ -90,6 +92,8 @@ def parse(text: str) -> Span:
         raise DateError(f"{text!r} is not a date: an interval has one '/' between two dates")
     if "/" in text:
         left, right = text.split("/")
+        if not left or not right:
+            raise DateError(f"{text!r} is not a date: an interval A/B needs a date on both sides of the '/'")
         start, end = _point(left), _point(right)
         if end.last < start.first:
             raise DateError(f"{text!r} is not a valid interval: it ends before it starts")

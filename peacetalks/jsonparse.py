@@ -5,6 +5,7 @@ problems, with a small scanner that records where every value starts."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import re
@@ -16,8 +17,11 @@ MAX_DEPTH = 32
 
 _BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 _RAW_BAD = re.compile(f"[{_BIDI}\\x7f]")
-# \u escapes that decode to control or bidi characters (tab, newline and CR are fine).
-_ESCAPED_BAD = re.compile(r"\\u(00[01][0-8bBcCeEfF]|001[0-9a-fA-F]|007[fF]|202[a-eA-E]|206[6-9])")
+# \u escapes that decode to control or bidi characters (tab, newline and CR are fine),
+# or to half of a UTF-16 surrogate pair (a lone half is not a character).
+_ESCAPED_BAD = re.compile(r"\\u(00[01][0-8bBcCeEfF]|001[0-9a-fA-F]|007[fF]|202[a-eA-E]|206[6-9]|[dD][89a-fA-F])")
+# Numbers beyond this lose precision in JavaScript and most JSON tools.
+MAX_SAFE_INTEGER = 2**53 - 1
 _ALLOWED_CONTROLS = {"\t", "\n", "\r"}
 
 
@@ -50,6 +54,35 @@ def _constant(name: str) -> Any:
     raise _Reject(f"{name} is not valid JSON: write a number, or leave the field out")
 
 
+def _too_large(text: str) -> _Reject:
+    shown = text if len(text) <= 24 else f"{text[:20]}…"
+    return _Reject(f"number {shown} is too large: JSON tools lose precision beyond ±{MAX_SAFE_INTEGER:,}")
+
+
+def _int(text: str) -> int:
+    if len(text) > 17 or abs(int(text)) > MAX_SAFE_INTEGER:
+        raise _too_large(text)
+    return int(text)
+
+
+def _float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _too_large(text)
+    return value
+
+
+def _unsafe_number(value: Any) -> bool:
+    """True for what _int and _float reject, as the lenient locating decoder reads it."""
+    if isinstance(value, float):
+        return not math.isfinite(value)
+    return isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_SAFE_INTEGER
+
+
+def _lenient_int(text: str) -> float | int:
+    return math.inf if len(text) > 17 else int(text)
+
+
 def line_col(text: str, offset: int) -> tuple[int, int]:
     """1-based line and column (in characters) of a character offset."""
     line = text.count("\n", 0, offset) + 1
@@ -70,16 +103,20 @@ def parse(raw: bytes) -> tuple[Any, str, ParseError | None]:
         line, col = line_col(prefix, len(prefix))
         return None, "", ParseError(line, col, "", f"invalid UTF-8 (byte 0x{raw[exc.start]:02x}): save the file as UTF-8")
     if not text.strip():
-        return None, text, ParseError(1, 1, "", "file is empty: a record is a JSON object")
+        return None, text, ParseError(1, 1, "", "file is empty: write the record as a JSON object, or delete the file")
     if text.count("[") + text.count("{") > MAX_DEPTH:
         deep = _too_deep(text)
         if deep >= 0:
             line, col = line_col(text, deep)
-            return None, text, ParseError(line, col, "", f"nesting deeper than {MAX_DEPTH} levels: records are flat")
+            return (
+                None,
+                text,
+                ParseError(line, col, "", f"arrays and objects nested more than {MAX_DEPTH} levels deep: a record needs only a few levels"),
+            )
     try:
-        value = json.loads(text, object_pairs_hook=_pairs, parse_constant=_constant)
+        value = json.loads(text, object_pairs_hook=_pairs, parse_constant=_constant, parse_int=_int, parse_float=_float)
     except json.JSONDecodeError as exc:
-        return None, text, ParseError(exc.lineno, exc.colno, "", _decode_message(exc))
+        return None, text, _decode_error(exc)
     except _Reject as exc:
         pointer, offset = _find_reject(text)
         line, col = line_col(text, offset)
@@ -90,15 +127,44 @@ def parse(raw: bytes) -> tuple[Any, str, ParseError | None]:
     return value, text, None
 
 
-def _decode_message(exc: json.JSONDecodeError) -> str:
-    msg = exc.msg
+_DECODE_MESSAGES = {
+    "Expecting property name enclosed in double quotes": "expected a key in double quotes: JSON has no single quotes, comments or trailing commas",
+    "Expecting ':' delimiter": "expected ':' between a key and its value",
+    "Expecting ',' delimiter": "expected ',' or a closing bracket: is a comma missing between two items?",
+    "Expecting value": 'expected a value: a "string", a number, true, false, null, [an array] or {an object}',
+    "Invalid \\escape": 'invalid escape in a string: after a backslash write n, t, ", \\, / or uXXXX (a backslash itself is \\\\)',
+    "Invalid \\uXXXX escape": "invalid \\u escape: it takes exactly four hexadecimal digits, as in \\u00e9",
+}
+
+
+def _decode_error(exc: json.JSONDecodeError) -> ParseError:
+    """A located, plain-English version of the json module's error."""
+    text, msg = exc.doc, exc.msg
     if msg == "Extra data":
-        return "unexpected data after the end of the JSON value: a file holds exactly one object"
-    if msg.startswith("Expecting") and exc.pos >= len(exc.doc.rstrip()):
-        return f"unexpected end of file ({msg.lower()}): is the file truncated?"
-    if msg.startswith("Invalid control character"):
-        return "control character inside a string: escape it (\\n, \\t) or remove it"
-    return f"invalid JSON: {msg[0].lower()}{msg[1:]}"
+        message = "unexpected data after the end of the JSON value: a file holds exactly one object"
+    elif msg.startswith("Unterminated string"):
+        message = "string not closed before the end of the file: add its closing double quote (is the file truncated?)"
+    elif msg.startswith("Expecting") and exc.pos >= len(text.rstrip()):
+        message = "the file ends before the JSON is complete: is it truncated, or is a closing } or ] missing?"
+    elif msg.startswith("Invalid control character"):
+        message = f"control character U+{ord(text[exc.pos]):04X} inside a string: escape it (\\n, \\t) or remove it"
+    else:
+        comma = _trailing_comma(text, exc.pos) if msg.startswith("Expecting") else -1
+        if comma >= 0:
+            line, col = line_col(text, comma)
+            return ParseError(
+                line, col, "", f"trailing comma before '{text[exc.pos]}': remove it (JSON allows no comma after the last item)"
+            )
+        message = _DECODE_MESSAGES.get(msg, f"invalid JSON: {msg[0].lower()}{msg[1:]}")
+    return ParseError(exc.lineno, exc.colno, "", message)
+
+
+def _trailing_comma(text: str, pos: int) -> int:
+    """Offset of a comma directly before the closing bracket at `pos`, or -1."""
+    if pos >= len(text) or text[pos] not in "]}":
+        return -1
+    before = len(text[:pos].rstrip(" \t\n\r")) - 1
+    return before if before >= 0 and text[before] == "," else -1
 
 
 def _too_deep(text: str) -> int:
@@ -136,12 +202,15 @@ def _find_reject(text: str) -> tuple[str, int]:
 def _bad_characters(text: str, value: Any) -> ParseError | None:
     if not (_RAW_BAD.search(text) or _ESCAPED_BAD.search(text) or _has_raw_control(text)):
         return None
-    for pointer, string in _strings(value, ""):
+    for pointer, string, is_key in _strings(value, ""):
         for char in string:
             if char in _BIDI:
-                return _located(text, pointer, f"Unicode bidirectional control character U+{ord(char):04X} in text: remove it")
+                return _located(text, pointer, f"Unicode bidirectional control character U+{ord(char):04X} in text: remove it", is_key)
             if (ord(char) < 0x20 and char not in _ALLOWED_CONTROLS) or ord(char) == 0x7F:
-                return _located(text, pointer, f"control character U+{ord(char):04X} in text: remove it")
+                return _located(text, pointer, f"control character U+{ord(char):04X} in text: remove it", is_key)
+            if "\ud800" <= char <= "\udfff":
+                message = f"unpaired surrogate \\u{ord(char):04x} in text: write the character itself instead of a \\u escape"
+                return _located(text, pointer, message, is_key)
     return None
 
 
@@ -149,21 +218,22 @@ def _has_raw_control(text: str) -> bool:
     return any(ord(c) < 0x20 and c not in _ALLOWED_CONTROLS for c in text)
 
 
-def _located(text: str, pointer: str, message: str) -> ParseError:
-    line, col = locate(text, pointer)
+def _located(text: str, pointer: str, message: str, is_key: bool = False) -> ParseError:
+    line, col = locate(text, pointer, key=is_key)
     return ParseError(line, col, pointer, message)
 
 
-def _strings(value: Any, pointer: str) -> list[tuple[str, str]]:
-    found: list[tuple[str, str]] = []
+def _strings(value: Any, pointer: str) -> list[tuple[str, str, bool]]:
+    """Every string in the value, keys included: (pointer, string, is it a key)."""
+    found: list[tuple[str, str, bool]] = []
     stack: list[tuple[str, Any]] = [(pointer, value)]
     while stack:
         where, item = stack.pop()
         if isinstance(item, str):
-            found.append((where, item))
+            found.append((where, item, False))
         elif isinstance(item, dict):
             for key, child in item.items():
-                found.append((f"{where}/{escape_pointer(key)}", key))
+                found.append((f"{where}/{escape_pointer(key)}", key, True))
                 stack.append((f"{where}/{escape_pointer(key)}", child))
         elif isinstance(item, list):
             stack.extend((f"{where}/{i}", child) for i, child in enumerate(item))
@@ -194,7 +264,7 @@ def _positions(text: str) -> _Positions:
     values: dict[str, int] = {}
     keys: dict[str, int] = {}
     rejected: list[tuple[str, int]] = []
-    decoder = json.JSONDecoder()
+    decoder = json.JSONDecoder(parse_int=_lenient_int)
     ws = re.compile(r"[ \t\n\r]*")
 
     def skip(pos: int) -> int:
@@ -239,14 +309,12 @@ def _positions(text: str) -> _Positions:
                     continue
                 return pos + 1
         scalar, end = decoder.raw_decode(text, pos)
-        if isinstance(scalar, float) and not math.isfinite(scalar):
+        if _unsafe_number(scalar):
             rejected.append((pointer, pos))
         return int(end)
 
-    try:
+    with contextlib.suppress(ValueError, IndexError):
         walk(0, "", 0)
-    except (ValueError, IndexError):
-        pass
     return _Positions(values, keys, rejected)
 
 

@@ -5,9 +5,10 @@ Anything under records/ that is not a record, or a source's text snapshot, is a 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from . import jsonparse
 from .collections import COLLECTIONS, SOURCE_TEXT_SUFFIX
@@ -33,6 +34,9 @@ class Dataset:
     root: Path
     records: dict[str, dict[str, Record]] = field(default_factory=lambda: {name: {} for name in COLLECTIONS})
     source_texts: dict[str, str] = field(default_factory=dict)  # source id -> stored text
+    # (collection, id) of record files that exist but could not be read: their own problem is
+    # reported, so references to them are not reported again as unknown.
+    unreadable: set[tuple[str, str]] = field(default_factory=set)
 
     def all(self) -> Iterator[Record]:
         for name in COLLECTIONS:
@@ -68,7 +72,9 @@ def load(records_dir: Path) -> tuple[Dataset, list[Problem]]:
             continue
         if entry.name not in COLLECTIONS:
             hint = did_you_mean(entry.name, list(COLLECTIONS))
-            problems.append(_stray(path, f"unknown collection directory '{entry.name}'{hint}: collections are {', '.join(sorted(COLLECTIONS))}"))
+            problems.append(
+                _stray(path, f"unknown collection directory '{entry.name}'{hint}: collections are {', '.join(sorted(COLLECTIONS))}")
+            )
             continue
         for item in sorted(os.scandir(path), key=lambda e: e.name):
             file_path = Path(item.path)
@@ -79,20 +85,31 @@ def load(records_dir: Path) -> tuple[Dataset, list[Problem]]:
             elif entry.name == "sources" and item.name.endswith(SOURCE_TEXT_SUFFIX):
                 text_files[item.name.removesuffix(SOURCE_TEXT_SUFFIX)] = file_path
             else:
-                problems.append(_stray(file_path, "not a record: only <id>.json files belong here (and <id>.txt text snapshots in sources/)"))
+                problems.append(
+                    _stray(file_path, "not a record: only <id>.json files belong here (and <id>.txt text snapshots in sources/)")
+                )
     for source_id, path in sorted(text_files.items()):
         if source_id not in dataset.records["sources"]:
-            problems.append(_stray(path, f"text snapshot without a source record: add records/sources/{source_id}.json or remove this file"))
+            if ("sources", source_id) not in dataset.unreadable:
+                problems.append(
+                    _stray(path, f"text snapshot without a source record: add records/sources/{source_id}.json or remove this file")
+                )
             continue
-        raw = path.read_bytes()
         try:
-            dataset.source_texts[source_id] = raw.decode("utf-8")
+            dataset.source_texts[source_id] = path.read_bytes().decode("utf-8")
         except UnicodeDecodeError as exc:
             problems.append(Problem(display_path(path), 1, 1, "", f"invalid UTF-8 at byte {exc.start}: store the text as UTF-8"))
+        except OSError as exc:
+            problems.append(Problem(display_path(path), 0, 0, "", f"cannot read file: {exc.strerror}"))
     for source_id, record in sorted(dataset.records["sources"].items()):
         if source_id not in text_files:
-            problems.append(Problem(record.path, 1, 1, "", f"source has no stored text: add records/sources/{source_id}.txt with the text as published"))
+            problems.append(
+                Problem(record.path, 1, 1, "", f"source has no stored text: add records/sources/{source_id}.txt with the text as published")
+            )
     return dataset, problems
+
+
+_JSON_KINDS = {list: "an array", str: "a string", int: "a number", float: "a number", bool: "true or false", type(None): "null"}
 
 
 def _stray(path: Path, message: str) -> Problem:
@@ -100,6 +117,13 @@ def _stray(path: Path, message: str) -> Problem:
 
 
 def _load_record(dataset: Dataset, collection: str, path: Path) -> list[Problem]:
+    problems = _read_record(dataset, collection, path)
+    if problems:
+        dataset.unreadable.add((collection, path.name.removesuffix(".json")))
+    return problems
+
+
+def _read_record(dataset: Dataset, collection: str, path: Path) -> list[Problem]:
     shown = display_path(path)
     try:
         size = path.stat().st_size
@@ -112,7 +136,7 @@ def _load_record(dataset: Dataset, collection: str, path: Path) -> list[Problem]
     if error is not None:
         return [Problem(shown, error.line, error.col, error.pointer, error.message)]
     if not isinstance(value, dict):
-        return [Problem(shown, 1, 1, "", f"a record is a JSON object, not {type(value).__name__ if value is not None else 'null'}")]
+        return [Problem(shown, 1, 1, "", f"a record is a JSON object {{ … }}, not {_JSON_KINDS.get(type(value), 'a value')}")]
     record_id = path.name.removesuffix(".json")
     dataset.records[collection][record_id] = Record(collection, record_id, shown, value, text)
     return []

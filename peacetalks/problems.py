@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Control characters (line breaks and tabs too: a message is one line), bidi controls,
+# line and paragraph separators, and lone surrogates (from undecodable file names).
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def printable(text: str) -> str:
@@ -33,7 +35,7 @@ class Problem:
         props = ",".join(
             f"{key}={_escape_property(value)}"
             for key, value in (
-                ("file", self.path),
+                ("file", printable(self.path)),
                 ("line", str(max(self.line, 1))),
                 ("col", str(max(self.col, 1))),
                 ("title", "peacetalks check"),

@@ -7,10 +7,11 @@ must be verbatim in the cited source, `contentMediaType: text/markdown` Markdown
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import jsonschema
 import jsonschema_rs
@@ -48,7 +49,7 @@ def _uri(stem: str) -> str:
 
 
 @cache
-def _registry(schema_dir: Path = SCHEMA_DIR) -> Registry:  # type: ignore[type-arg]
+def _registry(schema_dir: Path = SCHEMA_DIR) -> Registry:
     resources = [
         (_uri(stem), Resource.from_contents(schema | {"$id": _uri(stem)}, default_specification=DRAFT202012))
         for stem, schema in load_schemas(schema_dir).items()
@@ -57,11 +58,29 @@ def _registry(schema_dir: Path = SCHEMA_DIR) -> Registry:  # type: ignore[type-a
 
 
 @cache
+def _ecma_pattern(pattern: str) -> Any:
+    return jsonschema_rs.validator_for({"type": "string", "pattern": pattern})
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]) -> Iterator[jsonschema.ValidationError]:
+    """The `pattern` keyword with the compiled validator's ECMA-262 semantics.
+
+    Python's `re` differs (`$` matches before a final newline, `.` matches a carriage return,
+    `\\s` misses U+FEFF), and the two validators must agree on what is valid."""
+    if isinstance(instance, str) and not _ecma_pattern(pattern).is_valid(instance):
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_ReportingValidator = jsonschema.validators.extend(jsonschema.Draft202012Validator, validators={"pattern": _pattern})  # type: ignore[no-untyped-call]
+
+
+@cache
 def reporting_validator(collection: str, schema_dir: Path = SCHEMA_DIR) -> jsonschema.Draft202012Validator:
     """The pure-Python validator: slower, but its errors carry everything a message needs."""
     stem = COLLECTIONS[collection].schema
     schema = load_schemas(schema_dir)[stem] | {"$id": _uri(stem)}
-    return jsonschema.Draft202012Validator(schema, registry=_registry(schema_dir))
+    validator: jsonschema.Draft202012Validator = _ReportingValidator(schema, registry=_registry(schema_dir))
+    return validator
 
 
 @cache
@@ -110,6 +129,17 @@ def _walk(schema: dict[str, Any], path: tuple[str, ...], schema_dir: Path) -> It
 def field_rules(collection: str, schema_dir: Path = SCHEMA_DIR) -> tuple[FieldRule, ...]:
     stem = COLLECTIONS[collection].schema
     return tuple(_walk(load_schemas(schema_dir)[stem], (), schema_dir))
+
+
+def schema_at(collection: str, pointer_path: tuple[str | int, ...], schema_dir: Path = SCHEMA_DIR) -> dict[str, Any]:
+    """The (resolved) schema of the value at a place in a record; {} where the schema says nothing."""
+    node = resolve(load_schemas(schema_dir)[COLLECTIONS[collection].schema], schema_dir)
+    for part in pointer_path:
+        child = node.get("items") if isinstance(part, int) else node.get("properties", {}).get(part)
+        if not isinstance(child, dict):
+            return {}
+        node = resolve(child, schema_dir)
+    return node
 
 
 def values_at(data: Any, path: tuple[str, ...], pointer: str = "") -> Iterator[tuple[str, Any]]:

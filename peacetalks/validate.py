@@ -6,9 +6,11 @@ schema skips the cross-record rules, which assume the schema's shapes."""
 from __future__ import annotations
 
 import hashlib
+import json
 import re
+from collections.abc import Iterator
 from functools import cache
-from typing import Any, Iterator
+from typing import Any
 
 import jsonschema
 from markdown_it import MarkdownIt
@@ -17,18 +19,42 @@ from . import edtf, jsonparse
 from .collections import COLLECTIONS
 from .load import Dataset, Record
 from .problems import Problem, closest, did_you_mean, quoted
-from .schemas import FieldRule, field_rules, fast_validator, reporting_validator, resolve, values_at
+from .schemas import FieldRule, fast_validator, field_rules, reporting_validator, resolve, schema_at, values_at
 
 PLACEHOLDER = re.compile(r"^TODO\b")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _SAFE_LINK = re.compile(r"^(https?:|mailto:|#|/|\./|\.\./|[^:/?#]+([/?#]|$))", re.IGNORECASE)
 _WS = re.compile(r"\s+")
+# JSON Schema's (ECMA-262) whitespace, as the text patterns see it: Python's \s without U+FEFF.
+_BLANK = re.compile("[\\s\ufeff]*")
+_EDGE_SPACE = re.compile("^[\\s\ufeff]|[\\s\ufeff]$")
 
 _JSON_TYPES = {dict: "object", list: "array", str: "string", bool: "boolean", int: "integer", float: "number", type(None): "null"}
 
 
 def json_type(value: Any) -> str:
     return _JSON_TYPES.get(type(value), type(value).__name__)
+
+
+_KIND_WORDS = {
+    "object": "an object",
+    "array": "an array",
+    "string": "a string",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "null": "null",
+}
+
+
+def _a(noun: str) -> str:
+    """The noun with its indefinite article: 'a demand', 'an actor'."""
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
+
+
+def schema_path(collection: str) -> str:
+    """The `$schema` value every record of the collection carries."""
+    return f"../../schema/{COLLECTIONS[collection].schema}.schema.json"
 
 
 def validate(dataset: Dataset) -> list[Problem]:
@@ -50,8 +76,15 @@ def validate(dataset: Dataset) -> list[Problem]:
 def schema_problems(record: Record) -> Iterator[Problem]:
     if fast_validator(record.collection).is_valid(record.data):
         return
+    found = False
     for error in reporting_validator(record.collection).iter_errors(record.data):
-        yield from _translate(record, error)
+        for problem in _translate(record, error):
+            found = True
+            yield problem
+    if not found:  # the two validators disagree: never let such a record pass unreported
+        yield Problem(
+            record.path, 1, 1, "", f"does not match {COLLECTIONS[record.collection].schema}.schema.json, but the validator gave no details"
+        )
 
 
 def _at(record: Record, pointer: str, message: str, *, key: bool = False) -> Problem:
@@ -60,19 +93,30 @@ def _at(record: Record, pointer: str, message: str, *, key: bool = False) -> Pro
 
 
 def _translate(record: Record, error: jsonschema.ValidationError) -> Iterator[Problem]:
-    pointer = jsonparse.pointer_of(list(error.absolute_path))
+    path = tuple(error.absolute_path)
+    pointer = jsonparse.pointer_of(list(path))
     schema = error.schema if isinstance(error.schema, dict) else {}
     value = error.instance
     kind = error.validator
     if kind == "required":
-        properties = schema.get("properties", {})
-        for name in schema.get("required", []):
+        # The object's own schema, not error.schema: a conditional `then` has no properties.
+        properties = schema_at(record.collection, path).get("properties", {})
+        required: Any = error.validator_value
+        for name in required if isinstance(required, list) else []:
             if isinstance(value, dict) and name not in value:
                 field = properties.get(name, {})
                 about = resolve(field).get("description", "") if isinstance(field, dict) else ""
                 hint = f" ({about})" if about else ""
-                yield _at(record, pointer, f"missing required field '{name}'{hint}".replace(f"{pointer}/", ""))
+                yield _at(record, pointer, f"missing required field '{name}'{hint}")
         return
+    if pointer == "/$schema" and kind in ("pattern", "type"):
+        yield _at(record, pointer, _schema_path_message(record))
+        return
+    if kind == "uniqueItems" and isinstance(value, list):
+        repeat = next((index for index, item in enumerate(value) if item in value[:index]), None)
+        if repeat is not None:  # point at the repeat itself
+            yield _at(record, f"{pointer}/{repeat}", _message(kind, schema, value, error))
+            return
     if kind == "additionalProperties" and isinstance(value, dict):
         allowed = list(schema.get("properties", {}))
         for name in sorted(set(value) - set(allowed)):
@@ -86,19 +130,20 @@ def _translate(record: Record, error: jsonschema.ValidationError) -> Iterator[Pr
     yield _at(record, pointer, _message(kind, schema, value, error))
 
 
+def _schema_path_message(record: Record) -> str:
+    return f"must be '{schema_path(record.collection)}', the path from this file to the schema of {COLLECTIONS[record.collection].name}"
+
+
 def _message(kind: Any, schema: dict[str, Any], value: Any, error: jsonschema.ValidationError) -> str:
-    expected = error.validator_value
+    expected: Any = error.validator_value
     if kind == "type":
-        return f"expected {' or '.join(expected) if isinstance(expected, list) else expected}, got {json_type(value)} {quoted(value)}"
+        return _type_message(expected, value)
     if kind == "enum":
         options = [str(option) for option in expected]
         hint = did_you_mean(str(value), options)
         return f"{quoted(value)} is not allowed{hint}: use one of {', '.join(options)}"
     if kind == "pattern":
-        if expected == r"\S" or expected.startswith(r"^\S"):
-            return "must not be empty, start or end with spaces, or be only whitespace" if value.strip() != value or not value.strip() else f"{quoted(value)} must be one line of text"
-        what = schema.get("description", f"the pattern {expected}")
-        return f"{quoted(value)} is not in the expected form: {what}"
+        return _pattern_message(expected, schema, value)
     if kind == "minLength":
         return "must not be empty"
     if kind == "maxLength":
@@ -106,14 +151,60 @@ def _message(kind: Any, schema: dict[str, Any], value: Any, error: jsonschema.Va
     if kind == "minItems":
         return f"needs at least {expected} item{'s' if expected != 1 else ''}"
     if kind == "uniqueItems":
-        return "lists the same item twice: remove the repeat"
+        repeat = next((item for index, item in enumerate(value) if item in value[:index]), None)
+        return (
+            f"lists {quoted(repeat)} twice: remove the repeat"
+            if isinstance(repeat, str)
+            else "lists the same item twice: remove the repeat"
+        )
     if kind == "oneOf":
         names = [name for option in expected for name in option.get("required", [])]
         if names:
             return f"needs exactly one of {', '.join(repr(n) for n in names)}"
     if kind == "const":
         return f"must be {quoted(expected)}"
-    return str(error.message)
+    return quoted(str(error.message), 200)[1:-1]
+
+
+def _type_message(expected: Any, value: Any) -> str:
+    """'must be an array, not the string 'russia': write ["russia"]'."""
+    wanted = expected if isinstance(expected, list) else [expected]
+    words = " or ".join(_KIND_WORDS.get(str(name), str(name)) for name in wanted)
+    got = json_type(value)
+    if isinstance(value, str):
+        shown = f"the string {quoted(value)}"
+    elif isinstance(value, bool) or value is None:
+        shown = json.dumps(value)
+    elif got in ("integer", "number"):
+        shown = f"the number {quoted(value)}"
+    else:
+        shown = _KIND_WORDS.get(got, got)
+    hint = (
+        f": write {json.dumps([value], ensure_ascii=False)}"
+        if wanted == ["array"] and got not in ("object", "array") and len(repr(value)) <= 60
+        else ""
+    )
+    return f"must be {words}, not {shown}{hint}"
+
+
+def _pattern_message(pattern: str, schema: dict[str, Any], value: str) -> str:
+    if pattern == r"\S" or pattern.startswith(r"^\S"):  # the text kinds: title, text, markdown
+        if _BLANK.fullmatch(value):
+            return "must not be empty" if not value else "must not be only whitespace: write the text"
+        if _EDGE_SPACE.search(value):
+            return f"{quoted(value)} starts or ends with a space or line break: remove it"
+        return f"{quoted(value)} must be one line of text: remove the line breaks"
+    if schema.get("x-kind") == "date":
+        try:
+            edtf.parse(value)
+        except edtf.DateError as exc:
+            return str(exc)
+    examples = schema.get("examples")
+    example = f", as in {quoted(examples[0])}" if isinstance(examples, list) and examples else ""
+    if pattern == SLUG.pattern:
+        return f"{quoted(value)} is not a valid id: use lowercase letters, digits and single hyphens{example}"
+    what = schema.get("description", f"it must match the pattern {pattern}")
+    return f"{quoted(value)} is not in the expected form{example}: {what}"
 
 
 # --- cross-record rules ----------------------------------------------------------------
@@ -146,18 +237,38 @@ def _former_ids(dataset: Dataset) -> dict[tuple[str, str], str]:
 
 
 def _identity(record: Record, dataset: Dataset, former: dict[tuple[str, str], str]) -> Iterator[Problem]:
-    if not SLUG.match(record.id) or len(record.id) > 80:
-        yield Problem(record.path, 1, 1, "", f"file name '{record.id}.json' is not a valid id: use lowercase letters, digits and single hyphens, at most 80 characters")
-    if record.data["id"] != record.id:
-        yield _at(record, "/id", f"id '{record.data['id']}' differs from the file name: rename the file to {record.data['id']}.json or set id to '{record.id}'")
+    if record.data["$schema"] != schema_path(record.collection):
+        yield _at(record, "/$schema", _schema_path_message(record))
+    data_id = record.data["id"]
+    singular = COLLECTIONS[record.collection].singular
+    if not SLUG.fullmatch(record.id) or len(record.id) > 80:
+        yield Problem(
+            record.path,
+            1,
+            1,
+            "",
+            f"file name '{record.id}.json' is not a valid id (lowercase letters, digits and single hyphens, at most 80 characters): rename the file to {data_id}.json",
+        )
+    elif data_id != record.id:
+        other = dataset.records[record.collection].get(data_id)
+        if other is not None:
+            yield _at(
+                record,
+                "/id",
+                f"id '{data_id}' is already the id of {other.path}: give this {singular} its own id, '{record.id}', to match its file name",
+            )
+        else:
+            yield _at(
+                record, "/id", f"id '{data_id}' differs from the file name: rename the file to {data_id}.json or set id to '{record.id}'"
+            )
     owner = former.get((record.collection, record.id))
     if owner is not None and owner != record.id:
-        yield _at(record, "/id", f"id '{record.id}' is a former id of {COLLECTIONS[record.collection].singular} '{owner}': choose another id, so old links keep working")
+        yield _at(record, "/id", f"id '{record.id}' is a former id of {singular} '{owner}': choose another id, so old links keep working")
     for index, old in enumerate(record.data.get("former_ids", [])):
         if old == record.id:
             yield _at(record, f"/former_ids/{index}", "a record's former id cannot be its current id")
         elif old in dataset.records[record.collection]:
-            yield _at(record, f"/former_ids/{index}", f"'{old}' is the id of another {COLLECTIONS[record.collection].singular}: a former id must be free")
+            yield _at(record, f"/former_ids/{index}", f"'{old}' is the id of another {singular}: a former id must be free")
         elif former.get((record.collection, old)) not in (None, record.id):
             yield _at(record, f"/former_ids/{index}", f"'{old}' is already a former id of '{former[(record.collection, old)]}'")
 
@@ -180,15 +291,19 @@ def _apply(rule: FieldRule, record: Record, pointer: str, value: Any, dataset: D
 
 
 def _reference(record: Record, pointer: str, target_id: str, target: str, dataset: Dataset) -> Iterator[Problem]:
-    if target == record.collection and target_id == record.id:
-        yield _at(record, pointer, f"a {COLLECTIONS[target].singular} cannot refer to itself")
-        return
-    if target_id in dataset.records[target]:
-        return
     singular = COLLECTIONS[target].singular
+    if target == record.collection and target_id == record.id:
+        yield _at(record, pointer, f"{_a(singular)} cannot refer to itself")
+        return
+    if target_id in dataset.records[target] or (target, target_id) in dataset.unreadable:
+        return  # an unreadable record's own problem is reported
     elsewhere = [name for name in COLLECTIONS if target_id in dataset.records[name]]
     if elsewhere:
-        yield _at(record, pointer, f"'{target_id}' is a {COLLECTIONS[elsewhere[0]].singular}, not a {singular}: this field takes a {singular} id")
+        yield _at(
+            record,
+            pointer,
+            f"'{target_id}' is {_a(COLLECTIONS[elsewhere[0]].singular)}, not {_a(singular)}: this field takes {_a(singular)} id",
+        )
         return
     hint = did_you_mean(target_id, list(dataset.records[target]))
     yield _at(record, pointer, f"unknown {singular} '{target_id}'{hint}: add records/{target}/{target_id}.json or fix the id")
@@ -226,10 +341,13 @@ def _resolve_pointer(data: Any, pointer: str) -> Any:
     return data
 
 
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
+
+
 @cache
 def _markdown_parser() -> MarkdownIt:
     parser = MarkdownIt("commonmark")
-    parser.validateLink = lambda url: True  # report unsafe links instead of silently dropping them
+    parser.validateLink = lambda url: True  # type: ignore[method-assign]  # report unsafe links, do not drop them
     return parser
 
 
@@ -238,14 +356,24 @@ def markdown_problems(text: str) -> list[str]:
     if "<" not in text and "[" not in text and "&" not in text:
         return []
     problems: list[str] = []
+    opened: set[str] = set()  # tags already reported: their closing tags are not reported again
     for token in _markdown_parser().parse(text):
         for item in [token, *(token.children or [])]:
             if item.type in ("html_block", "html_inline"):
-                problems.append(f"raw HTML {quoted(item.content.strip(), 40)} is not allowed in Markdown: describe it in words, or use Markdown syntax")
+                tag = _TAG.match(item.content.strip())
+                if tag and tag.group(1) and tag.group(2).lower() in opened:
+                    continue
+                if tag:
+                    opened.add(tag.group(2).lower())
+                problems.append(
+                    f"raw HTML {quoted(item.content.strip(), 40)} is not allowed in Markdown: describe it in words, or use Markdown syntax"
+                )
             for attr in ("href", "src"):
                 target = item.attrGet(attr)
                 if isinstance(target, str) and not _SAFE_LINK.match(target.strip()):
-                    problems.append(f"link to {quoted(target, 50)} is not allowed: links may only go to http(s):, mailto: or relative addresses")
+                    problems.append(
+                        f"link to {quoted(target, 50)} is not allowed: links may only go to http(s):, mailto: or relative addresses"
+                    )
     return problems
 
 
@@ -257,7 +385,9 @@ def _ordered(record: Record, pointer: str, entries: list[Any], key: str) -> Iter
         except edtf.DateError:
             return  # reported as a date problem
         if previous is not None and span.first < previous.first:
-            yield _at(record, f"{pointer}/{index}/{key}", f"entries must be in date order, oldest first: {span.text} comes after {previous.text}")
+            yield _at(
+                record, f"{pointer}/{index}/{key}", f"entries must be in date order, oldest first: {span.text} comes after {previous.text}"
+            )
         previous = span
 
 
@@ -269,6 +399,8 @@ def _spans(record: Record) -> Iterator[Problem]:
         if isinstance(value, dict):
             start, end = value.get("start"), value.get("end")
             if isinstance(start, dict) and isinstance(end, dict):
+                first: edtf.Span | None
+                last: edtf.Span | None
                 try:
                     first, last = edtf.parse(start["date"]), edtf.parse(end["date"])
                 except edtf.DateError:
@@ -298,7 +430,11 @@ def _snapshot(record: Record, dataset: Dataset) -> Iterator[Problem]:
         return
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     if record.data["text_sha256"] != digest:
-        yield _at(record, "/text_sha256", f"does not match records/sources/{record.id}.txt: if the stored text was changed on purpose, set text_sha256 to '{digest}'")
+        yield _at(
+            record,
+            "/text_sha256",
+            f"does not match records/sources/{record.id}.txt: if the stored text was changed on purpose, set text_sha256 to '{digest}'",
+        )
 
 
-__all__ = ["validate", "markdown_problems", "closest"]
+__all__ = ["closest", "markdown_problems", "validate"]

@@ -1,0 +1,85 @@
+"""The bad-input corpus: every case runs the real `build.py check` on a small record tree.
+
+Convention (see README.md in this directory): a case's tree is `base/records/` with the
+case's own `records/` laid over it (its files replace or add to the base's), minus the
+base files listed in its `delete.txt`. Cases too big to commit are written by GENERATED.
+`expected.txt` holds the exact standard error: the error lines, then the summary line."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_build
+
+HERE = Path(__file__).resolve().parent
+BASE = HERE / "base" / "records"
+CASES = HERE / "cases"
+
+
+def _huge_file(records: Path) -> None:
+    """A 10 MB record: syntactically fine JSON, far over the size limit."""
+    (records / "actors" / "gammaland.json").write_bytes(b'{"name": "' + b"x" * 10_000_000 + b'"}\n')
+
+
+def _deep_nesting(records: Path) -> None:
+    """100,000 nested arrays, which would overflow a recursive parser."""
+    (records / "actors" / "gammaland.json").write_bytes(b"[" * 100_000 + b"]" * 100_000 + b"\n")
+
+
+GENERATED: dict[str, Callable[[Path], None]] = {
+    "huge-file": _huge_file,
+    "deep-nesting": _deep_nesting,
+}
+
+# The check's own environment, without GitHub Actions annotations (tested separately).
+ENV = {key: value for key, value in os.environ.items() if key != "GITHUB_ACTIONS"}
+
+CASE_NAMES = sorted(path.name for path in CASES.iterdir() if path.is_dir())
+
+
+def build_tree(case: Path, target: Path) -> Path:
+    """Lay the case over a copy of the base tree in `target`; return the records directory."""
+    records = target / "records"
+    shutil.copytree(BASE, records)
+    if (case / "records").is_dir():
+        shutil.copytree(case / "records", records, dirs_exist_ok=True)
+    delete = case / "delete.txt"
+    if delete.is_file():
+        for name in delete.read_text("utf-8").split():
+            (records / name).unlink()
+    if case.name in GENERATED:
+        GENERATED[case.name](records)
+    return records
+
+
+def test_base_tree_is_valid(tmp_path: Path) -> None:
+    shutil.copytree(BASE, tmp_path / "records")
+    result = run_build("check", "--records", str(tmp_path / "records"), cwd=tmp_path, env=ENV)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert result.stdout == "ok: 6 records (1 demands, 1 meetings, 0 documents, 2 actors, 1 topics, 1 sources)\n"
+
+
+def test_every_case_has_expected_output() -> None:
+    assert len(CASE_NAMES) >= 40
+    for name in CASE_NAMES:
+        case = CASES / name
+        assert (case / "expected.txt").is_file(), f"{name} has no expected.txt"
+        assert (case / "records").is_dir() or (case / "delete.txt").is_file() or name in GENERATED, f"{name} changes nothing"
+    assert set(GENERATED) <= set(CASE_NAMES)
+
+
+@pytest.mark.parametrize("name", CASE_NAMES)
+def test_case(name: str, tmp_path: Path) -> None:
+    records = build_tree(CASES / name, tmp_path)
+    result = run_build("check", "--records", str(records), cwd=tmp_path, env=ENV)
+    expected = (CASES / name / "expected.txt").read_text("utf-8")
+    assert "Traceback" not in result.stdout + result.stderr
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr == expected
