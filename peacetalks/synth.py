@@ -294,8 +294,8 @@ class _Writer:
         demands = self.pick("demands", 0, 4)
         if demands:
             record["demands"] = demands
-        if not series and index >= 40 and rng.random() < 0.5:
-            record["part_of"] = self.ids["meetings"][40 * rng.randrange(index // 40)]
+        if not series and rng.random() < 0.5:  # a series every 40 meetings, starting with the first
+            record["part_of"] = self.ids["meetings"][40 * rng.randrange((index - 1) // 40 + 1)]
         record["summary"] = self.markdown(index)
         if rng.random() < 0.6:
             record["outcome"] = self.markdown(index)

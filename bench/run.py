@@ -1,0 +1,251 @@
+"""The benchmark: for each size N, synthesise N records, then time side by side
+
+- `build.py check`, `build.py export` and the full `build.py build` (the real CLI);
+- `check-jsonschema` on the same files against the same schemas, one call per collection
+  with all of its files;
+- a plain `mkdocs build` of N pre-written Markdown pages with the same theme and navigation.
+
+Every measurement is its own subprocess; wall time from the clock, peak RSS from wait4.
+Prints a table and writes it, with the machine and the targets, to bench/results.md."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench import pages
+from bench.measure import Run, combine, run, tree_size
+from peacetalks.collections import COLLECTIONS
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+DEFAULT_SIZES = (1_000, 10_000)
+TARGET_N = 10_000
+
+
+@dataclass(frozen=True)
+class Row:
+    size: int
+    step: str
+    run: Run
+    pages: int = 0
+    html_bytes: int = 0
+    total_bytes: int = 0
+    note: str = ""
+
+    @property
+    def status(self) -> str:
+        if self.run.ok:
+            return "ok"
+        return self.note or f"failed (exit {self.run.returncode}): {self.run.tail(1)}"
+
+    @property
+    def page_kb(self) -> float | None:
+        return self.html_bytes / self.pages / 1024 if self.pages else None
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    limit: str
+    measured: str
+    met: bool | None  # None: could not be measured
+
+    @property
+    def verdict(self) -> str:
+        return {True: "met", False: "NOT met", None: "not measured"}[self.met]
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument(
+        "--sizes",
+        type=lambda s: [int(x) for x in s.split(",")],
+        default=list(DEFAULT_SIZES),
+        help="comma-separated record counts (default: 1000,10000)",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="seed for the synthetic records (default: 0)")
+    parser.add_argument("--work", type=Path, default=REPO / "bench" / "out", help="scratch directory (default: bench/out, git-ignored)")
+    parser.add_argument(
+        "--results", type=Path, default=REPO / "bench" / "results.md", help="where the table goes (default: bench/results.md)"
+    )
+    return parser.parse_args(argv)
+
+
+def cli(*args: str) -> list[str]:
+    return [sys.executable, str(REPO / "build.py"), *args]
+
+
+def measure_size(size: int, seed: int, work: Path) -> tuple[list[Row], str]:
+    """Every step for one size. Returns the rows and where the baseline's settings came from."""
+    base = work / str(size)
+    shutil.rmtree(base, ignore_errors=True)
+    base.mkdir(parents=True)
+    records, logs = base / "records", base / "logs"
+    rows: list[Row] = []
+
+    def step(name: str, command: list[str]) -> Run:
+        print(f"  N={size:,}: {name} ...", flush=True)
+        return run(command, logs / f"{name}.log", REPO)
+
+    synth = step("synth", cli("synth", str(size), "--out", str(records), "--seed", str(seed)))
+    rows.append(Row(size, "synth (setup)", synth))
+    if not synth.ok:
+        return rows, ""
+    rows.append(Row(size, "build.py check", step("check", cli("check", "--records", str(records)))))
+    export_dir = base / "export"
+    export = step("export", cli("export", "--records", str(records), "--out", str(export_dir)))
+    rows.append(Row(size, "build.py export", export, total_bytes=tree_size(export_dir)[2] if export.ok else 0, note=_missing(export)))
+    site = base / "site"
+    build = step("build", cli("build", "--records", str(records), "--out", str(site)))
+    counted = tree_size(site) if build.ok else (0, 0, 0)
+    rows.append(Row(size, "build.py build (full site)", build, *counted, note=_missing(build)))
+    runs = []
+    for collection, info in COLLECTIONS.items():
+        files = sorted(str(p) for p in (records / collection).glob("*.json"))
+        if files:
+            command = [str(BIN / "check-jsonschema"), "--schemafile", str(REPO / "schema" / f"{info.schema}.schema.json"), *files]
+            runs.append(step(f"check-jsonschema-{collection}", command))
+    rows.append(Row(size, "check-jsonschema (6 calls)", combine(runs, logs / "check-jsonschema.log")))
+    plain = base / "plain"
+    _, origin = pages.write_project(records, plain, REPO)
+    mkdocs = step("mkdocs", [str(BIN / "mkdocs"), "build", "--quiet", "-f", str(plain / "mkdocs.yml"), "-d", str(plain / "site")])
+    rows.append(Row(size, "plain mkdocs build", mkdocs, *(tree_size(plain / "site") if mkdocs.ok else (0, 0, 0))))
+    return rows, origin
+
+
+def _missing(step: Run) -> str:
+    """A clear note when a stage's module is not written yet (the harness runs before it exists)."""
+    if step.ok:
+        return ""
+    match = re.search(r"No module named '(peacetalks\.[a-z_.]+)'", step.log.read_text("utf-8", errors="replace"))
+    return f"not available yet: {match.group(1)} does not exist" if match else ""
+
+
+def _find(rows: list[Row], size: int, step: str) -> Row | None:
+    return next((r for r in rows if r.size == size and r.step.startswith(step) and r.run.ok), None)
+
+
+def targets(rows: list[Row]) -> tuple[list[Target], int]:
+    """The issue's targets, judged at N=10,000 (or the largest size measured)."""
+    sizes = sorted({r.size for r in rows})
+    if not sizes:
+        return [], 0
+    n = TARGET_N if TARGET_N in sizes else sizes[-1]
+    check, cjs, export = _find(rows, n, "build.py check"), _find(rows, n, "check-jsonschema"), _find(rows, n, "build.py export")
+    build, plain = _find(rows, n, "build.py build"), _find(rows, n, "plain mkdocs")
+    found: list[Target] = []
+
+    def add(name: str, limit: str, measured: str | None, met: bool | None) -> None:
+        found.append(Target(name, limit, measured or "—", met if measured is not None else None))
+
+    add("check wall time", "≤ 1.0 s", f"{check.run.seconds:.2f} s" if check else None, bool(check and check.run.seconds <= 1.0))
+    ratio = cjs.run.seconds / check.run.seconds if check and cjs else None
+    add("check vs check-jsonschema", "≥ 8× faster", f"{ratio:.1f}× faster" if ratio else None, bool(ratio and ratio >= 8))
+    add("export wall time", "≤ 2.0 s", f"{export.run.seconds:.2f} s" if export else None, bool(export and export.run.seconds <= 2.0))
+    vs_plain = build.run.seconds / plain.run.seconds if build and plain else None
+    add("full build vs plain mkdocs", "≤ 1.2×", f"{vs_plain:.2f}×" if vs_plain else None, bool(vs_plain and vs_plain <= 1.2))
+    small = _find(rows, sizes[0], "build.py build") if len(sizes) > 1 else None
+    if build and small and sizes[0] < n:
+        growth, allowed = build.run.seconds / small.run.seconds, 1.1 * n / sizes[0]
+        add(f"full build {n:,} vs {sizes[0]:,} (linear)", f"≤ {allowed:.0f}×", f"{growth:.1f}×", growth <= allowed)
+    else:
+        add("full build growth (linear)", "≤ 11×", None, None)
+    add(
+        "average page size",
+        "≤ 60 KB",
+        f"{build.page_kb:.1f} KB" if build and build.page_kb else None,
+        bool(build and build.page_kb and build.page_kb <= 60),
+    )
+    add(
+        "full build peak RSS", "≤ 1 GB", f"{build.run.peak_rss_mb:.0f} MB" if build else None, bool(build and build.run.peak_rss_mb <= 1024)
+    )
+    add("make serve: changed pages served", "≤ 5 s", None, None)
+    return found, n
+
+
+def machine() -> list[str]:
+    cpu = "unknown CPU"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines() if line.startswith("model name")), cpu)
+    memory = ""
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        kb = int(meminfo.read_text().split()[1])
+        memory = f", {kb / 1024 / 1024:.0f} GB RAM"
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
+    return [
+        f"- Machine: {os.cpu_count()} CPUs (nproc {len(os.sched_getaffinity(0))}), {cpu}{memory}, {platform.system()} {platform.release()}",
+        f"- Python {platform.python_version()} ({sys.executable.replace(str(REPO) + '/', '')}); commit {commit or 'unknown'}",
+    ]
+
+
+def _cell(value: float | None, fmt: str) -> str:
+    return format(value, fmt) if value is not None else "—"
+
+
+def table(rows: list[Row]) -> list[str]:
+    lines = [
+        "| N | step | wall s | peak RSS MB | HTML pages | avg page KB | output MB | status |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for r in rows:
+        output = r.total_bytes / 1024 / 1024 if r.total_bytes else None
+        status = r.status.replace("|", "\\|")
+        lines.append(
+            f"| {r.size:,} | {r.step} | {r.run.seconds:.2f} | {r.run.peak_rss_mb:.0f} | {r.pages or '—'} | {_cell(r.page_kb, '.1f')} | {_cell(output, '.1f')} | {status} |"
+        )
+    return lines
+
+
+def report(rows: list[Row], origin: str, seed: int) -> str:
+    found, n = targets(rows)
+    lines = [
+        "# Benchmark results",
+        "",
+        "Written by `make bench` (`python -m bench`); regenerate it, do not edit it. Synthetic records from",
+        f"`python build.py synth N --seed {seed}`; every step is a separate subprocess of the real command line.",
+        "",
+        *machine(),
+        "- check-jsonschema: `.venv/bin/check-jsonschema --schemafile schema/<collection>.schema.json <every file of the collection>`,",
+        "  one call per collection (6 calls, times added, largest RSS).",
+        f"- Plain mkdocs: `mkdocs build` of one pre-written Markdown page per record, plus one index page per collection and a home page; record pages kept out of the sidebar (`not_in_nav`); {origin}.",
+        "- Wall time is elapsed time; peak RSS is the largest resident set of the process and the children it waited for; avg page is HTML bytes per HTML page; output is every file written.",
+        "",
+        *table(rows),
+        "",
+        f"## Targets (at N = {n:,})",
+        "",
+        "| target | limit | measured | verdict |",
+        "| --- | --- | --- | --- |",
+        *(f"| {t.name} | {t.limit} | {t.measured} | {t.verdict} |" for t in found),
+        "",
+    ]
+    if any(t.name.startswith("make serve") for t in found):
+        lines += ["`make serve` rebuild time is not part of this harness: it needs a running server.", ""]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    work = args.work.absolute()
+    rows: list[Row] = []
+    origin = ""
+    for size in args.sizes:
+        print(f"N = {size:,}", flush=True)
+        found, origin = measure_size(size, args.seed, work)
+        rows.extend(found)
+    text = report(rows, origin, args.seed)
+    print(text)
+    args.results.parent.mkdir(parents=True, exist_ok=True)
+    args.results.write_text(text, "utf-8")
+    print(f"wrote {args.results}")
+    return 0
