@@ -79,7 +79,9 @@ def _point(text: str) -> Point:
             first, last, precision = dt.date(year, month, 1), dt.date(year, month, days), "month"
         else:
             day = int(day_s)
-            if not 1 <= day <= days:
+            if day == 0:
+                raise DateError(f"{text!r} is not a valid date: there is no day 00")
+            if day > days:
                 raise DateError(f"{text!r} is not a valid date: {calendar.month_name[month]} {year} has {days} days")
             first = last = dt.date(year, month, day)
             precision = "day"
