@@ -1,0 +1,87 @@
+"""Stage: the website. `build_site(dataset, out)` renders every page from the records and runs
+a strict MkDocs build into `out`, then writes the data files into `out/data`."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from ..load import Dataset
+from ..problems import Problem
+from . import feed
+
+REPO = Path(__file__).resolve().parent.parent.parent
+CONFIG = REPO / "mkdocs.yml"
+_DOC_FILE = re.compile(r"Doc file '([a-z]+)/([a-z0-9-]+)\.md'")
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _epoch(records: Path) -> Iterator[None]:
+    """SOURCE_DATE_EPOCH for reproducible dates (sitemap, archives): the caller's, else the
+    time of the last commit touching the records, else 0."""
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    changes = feed.changes(records, limit=1)
+    os.environ["SOURCE_DATE_EPOCH"] = str(changes[0].time if changes else 0)
+    try:
+        yield
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
+
+
+def build_site(dataset: Dataset, out: Path) -> list[Problem]:
+    """Render the site into `out` (a fresh empty directory); return problems, never raise on bad records."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    from ..export import write_exports
+    from .mkdocs_glue import preloaded, settings
+    from .render import render
+
+    with _epoch(dataset.root):
+        config = load_config(str(CONFIG), site_dir=str(out), strict=True)
+        rendered = render(dataset, settings(config), records_dir=dataset.root)
+        if rendered.problems:
+            return rendered.problems
+        collector = _Collect()
+        logger = logging.getLogger("mkdocs")
+        logger.addHandler(collector)
+        try:
+            with preloaded(dataset, rendered):
+                config.plugins.on_startup(command="build", dirty=False)
+                try:
+                    build(config)
+                finally:
+                    config.plugins.on_shutdown()
+        except MkDocsException as exc:
+            return _problems(dataset, collector.messages, str(exc))
+        finally:
+            logger.removeHandler(collector)
+    write_exports(dataset, out / "data")
+    return []
+
+
+def _problems(dataset: Dataset, messages: list[str], final: str) -> list[Problem]:
+    """MkDocs' warnings as problems, on the record whose page caused them where one did."""
+    problems = []
+    for message in messages or [final]:
+        match = _DOC_FILE.search(message)
+        record = dataset.get(match.group(1), match.group(2)) if match else None
+        path = record.path if record else "mkdocs.yml"
+        problems.append(Problem(path, 0, 0, "", f"site build: {message}"))
+    return sorted(set(problems))

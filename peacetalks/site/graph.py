@@ -1,0 +1,67 @@
+"""Who refers to whom: every reference between records, found through the schemas' x-collection
+annotations, indexed both ways so each page can list what links to it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ..collections import COLLECTIONS
+from ..load import Dataset
+from ..schemas import WILDCARD, field_rules, values_at
+
+Key = tuple[str, str]  # (collection, id)
+
+
+@dataclass(frozen=True, order=True)
+class Edge:
+    """One reference: `source` record's field `relation` points at `target`."""
+
+    source: Key
+    relation: str  # "made_by", "raised_at.meeting", "cites", ...
+    target: Key
+    pointer: str  # where in the source record
+
+
+def relation_name(path: tuple[str, ...]) -> str:
+    """A field path as a relation: citations anywhere are 'cites'; else the named parts."""
+    if "citations" in path:
+        return "cites"
+    return ".".join(p for p in path if p != WILDCARD)
+
+
+@dataclass
+class Graph:
+    outgoing: dict[Key, list[Edge]]
+    incoming: dict[Key, list[Edge]]
+
+    def into(self, key: Key, relation: str, source_collection: str | None = None) -> list[Key]:
+        """Distinct records whose `relation` points at `key`, in a stable order."""
+        seen: dict[Key, None] = {}
+        for edge in self.incoming.get(key, []):
+            if edge.relation == relation and (source_collection is None or edge.source[0] == source_collection):
+                seen.setdefault(edge.source)
+        return list(seen)
+
+    def out_of(self, key: Key, relation: str) -> list[Key]:
+        seen: dict[Key, None] = {}
+        for edge in self.outgoing.get(key, []):
+            if edge.relation == relation:
+                seen.setdefault(edge.target)
+        return list(seen)
+
+
+def build_graph(dataset: Dataset) -> Graph:
+    outgoing: dict[Key, list[Edge]] = defaultdict(list)
+    incoming: dict[Key, list[Edge]] = defaultdict(list)
+    for name in COLLECTIONS:
+        rules = [r for r in field_rules(name) if r.kind == "ref"]
+        for record_id in sorted(dataset.records[name]):
+            data = dataset.records[name][record_id].data
+            for rule in rules:
+                for pointer, value in values_at(data, rule.path):
+                    if isinstance(value, str) and value in dataset.records[rule.target]:
+                        edge = Edge((name, record_id), relation_name(rule.path), (rule.target, value), pointer)
+                        outgoing[edge.source].append(edge)
+                        incoming[edge.target].append(edge)
+    return Graph(dict(outgoing), dict(incoming))

@@ -1,0 +1,15 @@
+"""Entry point for `hooks:` in mkdocs.yml. MkDocs loads this file by path, so make the
+package importable, then hand over to peacetalks.site.mkdocs_glue."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+_REPO = str(Path(__file__).resolve().parent.parent.parent)
+if _REPO not in sys.path:
+    sys.path.insert(0, _REPO)
+
+from peacetalks.site.mkdocs_glue import on_config, on_files, on_post_build  # noqa: E402
+
+__all__ = ["on_config", "on_files", "on_post_build"]

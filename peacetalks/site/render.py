@@ -1,0 +1,437 @@
+"""Stage: records → the site's generated Markdown pages and static files, in memory.
+
+A pure function of the dataset and the settings: the MkDocs hook adds the result to the
+build, so `python build.py build` and plain `mkdocs build|serve` give the same pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from dataclasses import dataclass, field
+from functools import cache
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from .. import edtf
+from ..collections import COLLECTIONS
+from ..jsonparse import locate
+from ..load import Dataset, Record
+from ..problems import Problem
+from . import feed, fieldref, timeline
+from .graph import Key, build_graph
+from .text import Renderer, md_paragraphs, md_text, url_attr
+from .views import VIEWS, Settings, Site, date_view, page_path, sort_key
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+REPO = Path(__file__).resolve().parent.parent.parent
+MATRIX_MAX_COLUMNS = 30
+TEASER_ROWS = 8
+
+INTROS = {
+    "demands": "Every demand, condition, proposal and offer in the dataset, with who made it of whom and its latest status.",
+    "meetings": "Every meeting, call and series of talks, with its dates at the precision the sources support.",
+    "documents": "Written texts that carry demands: lists, draft agreements, statements.",
+    "actors": "States, alliances, governments, delegations and people that made, received or discussed demands.",
+    "topics": "Subjects that group the demands.",
+    "sources": "The published texts the records cite. Every quote on this site is verbatim from one of them.",
+}
+
+
+@dataclass
+class Rendered:
+    pages: dict[str, str] = field(default_factory=dict)  # docs-relative .md path -> Markdown
+    files: dict[str, bytes] = field(default_factory=dict)  # site-relative path -> bytes, copied as is
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _finalize(value: Any) -> Any:
+    """Every value a template prints is inert unless a view marked it as trusted Markup."""
+    if value is None:
+        return ""
+    if isinstance(value, Markup) or hasattr(value, "__html__"):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return Markup(str(value))
+    return md_text(str(value))
+
+
+def _join(values: Any, separator: str = ", ") -> Markup:
+    return Markup(md_text(separator)).join(_finalize(v) for v in values or [])
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        finalize=_finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["join"] = _join
+    env.filters["paragraphs"] = md_paragraphs
+    return env
+
+
+def _page_url(settings: Settings) -> Any:
+    def url(path: str) -> str:
+        stem = path.removesuffix(".md")
+        if not settings.directory_urls:
+            return stem + ".html"
+        return stem.removesuffix("index") if stem.endswith("index") else stem + "/"
+
+    return url
+
+
+def render(dataset: Dataset, settings: Settings, *, records_dir: Path | None = None, changelog: Path | None = None) -> Rendered:
+    """All generated pages and files. Problems (a record's broken relative link) come back located."""
+    records_dir = records_dir or dataset.root
+    graph = build_graph(dataset)
+    record_pages = {page_path((r.collection, r.id)) for r in dataset.all()}
+    static_pages = {f"{name}/index.md" for name in COLLECTIONS} | set(STATIC_PAGES) | {"index.md", "methodology.md"}
+    renderer = Renderer(record_pages | static_pages, _page_url(settings))
+    site = Site(dataset, graph, renderer, settings)
+    env = environment()
+    out = Rendered()
+    for record in dataset.all():
+        view = VIEWS[record.collection](site, record)
+        out.pages[view["page"]] = env.get_template(f"{COLLECTIONS[record.collection].singular}.md.j2").render(view)
+        for former in record.data.get("former_ids") or []:
+            out.files[f"{record.collection}/{former}.html"] = redirect(f"{record.id}.html", record.label).encode("utf-8")
+    for name in COLLECTIONS:
+        out.pages[f"{name}/index.md"] = env.get_template("index.md.j2").render(index_view(site, name))
+    changes = feed.changes(records_dir)
+    labels = {(r.collection, r.id): r.label for r in dataset.all()}
+    epoch = dt.datetime.fromtimestamp(changes[0].time if changes else 0, dt.UTC)
+    out.files["feed.xml"] = feed.atom(changes, epoch, "peacetalks: record changes", labels).encode("utf-8")
+    out.pages["index.md"] = env.get_template("home.md.j2").render(home_view(site, changes))
+    out.pages["explore/timeline.md"] = env.get_template("timeline.md.j2").render(timeline_view(site, "explore/timeline.md"))
+    out.pages["explore/demands-by-meeting.md"] = env.get_template("matrix.md.j2").render(
+        demand_meeting_matrix(site, "explore/demands-by-meeting.md")
+    )
+    out.pages["explore/parties-by-topic.md"] = env.get_template("matrix.md.j2").render(
+        party_topic_matrix(site, "explore/parties-by-topic.md")
+    )
+    out.pages["reference/fields.md"] = env.get_template("fields.md.j2").render(fields_view())
+    out.pages["downloads.md"] = env.get_template("downloads.md.j2").render(downloads_view(settings))
+    out.pages["cite.md"] = env.get_template("cite.md.j2").render(cite_view(settings, epoch))
+    changelog = changelog or REPO / "CHANGELOG.md"
+    text = changelog.read_text("utf-8") if changelog.is_file() else ""
+    body = renderer.html(text, "changelog.md", "CHANGELOG.md\0", min_heading=2) if text else None
+    out.pages["changelog.md"] = env.get_template("changelog.md.j2").render({"body": body})
+    out.problems = _link_problems(dataset, renderer)
+    return out
+
+
+STATIC_PAGES = (
+    "explore/timeline.md",
+    "explore/demands-by-meeting.md",
+    "explore/parties-by-topic.md",
+    "reference/fields.md",
+    "downloads.md",
+    "cite.md",
+    "changelog.md",
+)
+
+
+def _link_problems(dataset: Dataset, renderer: Renderer) -> list[Problem]:
+    by_path = {r.path: r for r in dataset.all()}
+    problems = []
+    for item in renderer.problems:
+        path, _, pointer = item.pointer.partition("\0")
+        record = by_path.get(path)
+        line, col = locate(record.text, pointer) if record else (0, 0)
+        problems.append(Problem(path, line, col, pointer, item.message))
+    return sorted(set(problems))
+
+
+def redirect(target: str, label: str) -> str:
+    """A page that sends an old address to the record's current page; relative, works offline."""
+    t, lbl = escape(target, quote=True), escape(label)
+    return (
+        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<title>Moved: {lbl}</title>\n<meta http-equiv="refresh" content="0; url={t}">\n<link rel="canonical" href="{t}">\n'
+        '<meta name="robots" content="noindex">\n</head>\n<body>\n'
+        f'<h1>This record has moved</h1>\n<p>It is now at <a href="{t}">{lbl}</a>.</p>\n</body>\n</html>\n'
+    )
+
+
+# --- index pages -------------------------------------------------------------------------
+
+
+def _links(site: Site, page: str, collection: str, ids: Any) -> dict[str, Any]:
+    return {"links": site.links(page, collection, ids)}
+
+
+def index_view(site: Site, name: str) -> dict[str, Any]:
+    page = f"{name}/index.md"
+    records = sorted(site.dataset.records[name].values(), key=lambda r: (_record_sort(r), r.label.casefold(), r.id))
+    columns, rows = INDEX_COLUMNS[name], []
+    for record in records:
+        link = site.link(page, (record.collection, record.id))
+        rows.append([{"link": link}, *INDEX_CELLS[name](site, page, record)])
+    return {"heading": name.capitalize(), "intro": INTROS[name], "columns": columns, "rows": rows, "noun": name}
+
+
+def _record_sort(record: Record) -> str:
+    data = record.data
+    return sort_key(data.get("first_raised") or data.get("start") or data.get("date") or data.get("published"))
+
+
+def _date_cell(value: Any) -> dict[str, Any]:
+    return {"date": date_view(value)}
+
+
+def _count(site: Site, key: Key, relation: str) -> dict[str, Any]:
+    return {"text": Markup(str(len(site.graph.into(key, relation))))}
+
+
+INDEX_COLUMNS = {
+    "demands": ["Demand", "Kind", "Made by", "Made of", "First raised", "Latest status", "Topics"],
+    "meetings": ["Meeting", "When", "Status", "Kind", "Where", "Participants"],
+    "documents": ["Document", "Kind", "Date", "Authors", "Recipients"],
+    "actors": ["Actor", "Kind", "Demands made", "Demands received", "Meetings attended"],
+    "topics": ["Topic", "Broader topic", "Demands"],
+    "sources": ["Source", "Kind", "Published", "Cited by (records)"],
+}
+
+INDEX_CELLS: dict[str, Any] = {
+    "demands": lambda s, p, r: [
+        {"text": r.data.get("kind", "")},
+        _links(s, p, "actors", r.data.get("made_by")),
+        _links(s, p, "actors", r.data.get("made_of")),
+        _date_cell(r.data.get("first_raised")),
+        {"text": (r.data.get("status_history") or [{}])[-1].get("status", "")},
+        _links(s, p, "topics", r.data.get("topics")),
+    ],
+    "meetings": lambda s, p, r: [
+        _date_cell(r.data.get("start")),
+        {"text": r.data.get("status", "")},
+        {"text": r.data.get("kind", "")},
+        {"text": (r.data.get("place") or {}).get("text", "")},
+        _links(s, p, "actors", r.data.get("participants")),
+    ],
+    "documents": lambda s, p, r: [
+        {"text": r.data.get("kind", "")},
+        _date_cell(r.data.get("date")),
+        _links(s, p, "actors", r.data.get("authors")),
+        _links(s, p, "actors", r.data.get("recipients")),
+    ],
+    "actors": lambda s, p, r: [
+        {"text": r.data.get("kind", "")},
+        _count(s, ("actors", r.id), "made_by"),
+        _count(s, ("actors", r.id), "made_of"),
+        _count(s, ("actors", r.id), "participants"),
+    ],
+    "topics": lambda s, p, r: [
+        _links(s, p, "topics", [r.data["parent"]] if r.data.get("parent") else []),
+        _count(s, ("topics", r.id), "topics"),
+    ],
+    "sources": lambda s, p, r: [
+        {"text": r.data.get("kind", "")},
+        _date_cell(r.data.get("published")),
+        _count(s, ("sources", r.id), "cites"),
+    ],
+}
+
+
+# --- home, timeline, matrices --------------------------------------------------------------
+
+
+def home_view(site: Site, changes: list[feed.Change]) -> dict[str, Any]:
+    page = "index.md"
+    latest = []
+    for change in changes[:5]:
+        items = [site.link(page, (t.collection, t.id)) for t in change.records if t.id in site.dataset.records[t.collection]]
+        latest.append(
+            {"date": change.date.date().isoformat(), "subject": change.subject, "links": items[:6], "more": max(len(items) - 6, 0)}
+        )
+    rows = timeline_rows(site, page)
+    meetings = [r for r in rows if r["kind"] == "meeting"][-TEASER_ROWS:]
+    teaser = timeline.draw(
+        [r["row"] for r in meetings], "teaser", "Timeline of the latest meetings", _describe(meetings, "the latest meetings")
+    )
+    return {
+        "counts": [{"name": n, "count": len(site.dataset.records[n]), "url": site.to(page, f"{n}/index.md")} for n in COLLECTIONS],
+        "latest": latest,
+        "teaser": Markup(teaser) if teaser else None,
+    }
+
+
+def _describe(rows: list[dict[str, Any]], what: str) -> str:
+    if not rows:
+        return f"No dated {what}."
+    first = min(r["first"] for r in rows)
+    last = max(r["last"] for r in rows)
+    return f"{len(rows)} rows for {what}, from {first.isoformat()} to {last.isoformat()}. Each bar spans the days its date may mean; dashed bars are approximate or uncertain. The table below lists the same events."
+
+
+def timeline_rows(site: Site, page: str) -> list[dict[str, Any]]:
+    """Rows for the timeline: meetings and documents by their dates, demands by their status changes."""
+    rows = []
+    for key, field_names, kind in ((("meetings"), ("start", "end"), "meeting"), ("documents", ("date",), "document")):
+        for record in site.dataset.records[key].values():
+            span = _span([record.data.get(f) for f in field_names])
+            if span is None:
+                continue
+            words = edtf.human(span.text)
+            mark = timeline.Mark(span, kind, f"{record.label}: {words}")
+            rows.append(_row(site, page, record, [mark], kind, [(span, f"{kind.capitalize()}: {words}")]))
+    for record in site.dataset.records["demands"].values():
+        marks, events = [], []
+        for entry in record.data.get("status_history") or []:
+            span = _span([entry.get("date")])
+            if span is not None:
+                status = str(entry.get("status", "unknown"))
+                marks.append(timeline.Mark(span, status, f"{status}: {edtf.human(span.text)}"))
+                events.append((span, f"Status: {status}"))
+        if marks:
+            rows.append(_row(site, page, record, marks, "demand", events))
+    return sorted(rows, key=lambda r: (r["first"], r["last"], r["label"].casefold(), r["id"]))
+
+
+def _span(values: list[Any]) -> edtf.Span | None:
+    texts = [v["date"] for v in values if isinstance(v, dict) and isinstance(v.get("date"), str)]
+    if not texts:
+        return None
+    try:
+        spans = [edtf.parse(t) for t in texts]
+    except edtf.DateError:
+        return None
+    if len(spans) == 1:
+        return spans[0]
+    return edtf.Span(f"{spans[0].start.text}/{spans[-1].end.text}", spans[0].start, spans[-1].end)
+
+
+def _row(
+    site: Site, page: str, record: Record, marks: list[timeline.Mark], kind: str, events: list[tuple[edtf.Span, str]]
+) -> dict[str, Any]:
+    link = site.link(page, (record.collection, record.id))
+    href = posixpath.relpath(page_path((record.collection, record.id)).removesuffix(".md") + ".html", posixpath.dirname(page) or ".")
+    return {
+        "row": timeline.Row(record.label, href, tuple(marks)),
+        "kind": kind,
+        "label": record.label,
+        "id": record.id,
+        "link": link,
+        "first": min(m.span.first for m in marks),
+        "last": max(m.span.last for m in marks),
+        "events": [{"iso": s.first.isoformat(), "words": edtf.human(s.text), "what": what} for s, what in events],
+    }
+
+
+def timeline_view(site: Site, page: str) -> dict[str, Any]:
+    rows = timeline_rows(site, page)
+    svg = timeline.draw(
+        [r["row"] for r in rows],
+        "timeline",
+        "Timeline of meetings, documents and demand status changes",
+        _describe(rows, "meetings, documents and demands"),
+    )
+    events = sorted(
+        ({"iso": e["iso"], "date": e["words"], "what": e["what"], "link": r["link"]} for r in rows for e in r["events"]),
+        key=lambda e: (e["iso"], e["link"]["label"].casefold(), e["what"]),
+    )
+    kinds = sorted({m.kind for r in rows for m in r["row"].marks})
+    return {"svg": Markup(svg) if svg else None, "events": events, "legend": timeline.legend(kinds)}
+
+
+def demand_meeting_matrix(site: Site, page: str) -> dict[str, Any]:
+    pairs: set[tuple[str, str]] = set()
+    for demand_id in site.dataset.records["demands"]:
+        for meeting in site.graph.out_of(("demands", demand_id), "raised_at.meeting"):
+            pairs.add((demand_id, meeting[1]))
+        for meeting in site.graph.into(("demands", demand_id), "demands", "meetings"):
+            pairs.add((demand_id, meeting[1]))
+    demands = sorted({d for d, _ in pairs}, key=lambda i: (sort_key(site.record(("demands", i)).data.get("first_raised")), i))
+    meetings = sorted({m for _, m in pairs}, key=lambda i: (sort_key(site.record(("meetings", i)).data.get("start")), i))
+    return _matrix(
+        site,
+        page,
+        "Demands × meetings",
+        "Which demand was raised or discussed at which meeting, from the demand records (raised at) and the meeting records (demands discussed).",
+        ("demands", demands),
+        ("meetings", meetings),
+        lambda d, m: "✓" if (d, m) in pairs else "",
+    )
+
+
+def party_topic_matrix(site: Site, page: str) -> dict[str, Any]:
+    counts: dict[tuple[str, str], int] = {}
+    for record in site.dataset.records["demands"].values():
+        for maker in record.data.get("made_by") or []:
+            for topic in record.data.get("topics") or []:
+                if maker in site.dataset.records["actors"] and topic in site.dataset.records["topics"]:
+                    counts[(maker, topic)] = counts.get((maker, topic), 0) + 1
+    parties = sorted({a for a, _ in counts}, key=lambda i: (site.record(("actors", i)).label.casefold(), i))
+    topics = sorted({t for _, t in counts}, key=lambda i: (site.record(("topics", i)).label.casefold(), i))
+    return _matrix(
+        site,
+        page,
+        "Parties × topics",
+        "How many demands each party made on each topic. Each number leads to the topic's page, where its demands are grouped by who made them.",
+        ("actors", parties),
+        ("topics", topics),
+        lambda a, t: str(counts[(a, t)]) if (a, t) in counts else "",
+    )
+
+
+def _matrix(
+    site: Site, page: str, heading: str, intro: str, rows: tuple[str, list[str]], cols: tuple[str, list[str]], cell: Any
+) -> dict[str, Any]:
+    col_links = [site.link(page, (cols[0], c)) for c in cols[1]]
+    body = []
+    for r in rows[1]:
+        cells = []
+        for c, link in zip(cols[1], col_links, strict=True):
+            value = cell(r, c)
+            cells.append({"text": value, "url": link["url"] if value and cols[0] == "topics" else None})
+        listed = [link for c, link in zip(cols[1], col_links, strict=True) if cell(r, c)]
+        body.append({"link": site.link(page, (rows[0], r)), "cells": cells, "listed": listed})
+    return {
+        "heading": heading,
+        "intro": intro,
+        "row_noun": COLLECTIONS[rows[0]].singular.capitalize(),
+        "col_noun": cols[0].capitalize(),
+        "columns": col_links,
+        "rows": body,
+        "as_matrix": 0 < len(col_links) <= MATRIX_MAX_COLUMNS,
+    }
+
+
+# --- reference, downloads, citation --------------------------------------------------------
+
+
+def fields_view() -> dict[str, Any]:
+    sections = [
+        {"heading": f"{COLLECTIONS[n].singular.capitalize()} ({n}/)", "schema": COLLECTIONS[n].schema, "rows": fieldref.rows(n)}
+        for n in COLLECTIONS
+    ]
+    shared = [
+        {"heading": "Citation", "rows": fieldref.def_rows("citation")},
+        {"heading": "Date (dated)", "rows": fieldref.def_rows("dated")},
+    ]
+    return {"sections": sections, "shared": shared}
+
+
+def downloads_view(settings: Settings) -> dict[str, Any]:
+    from .. import export
+
+    files = [{"name": name, "url": Markup(f"data/{name}"), "description": description} for name, description in export.DOWNLOADS]
+    return {"files": files, "version": export.dataset_version()}
+
+
+def cite_view(settings: Settings, epoch: dt.datetime) -> dict[str, Any]:
+    from .. import export
+
+    return {
+        "version": export.dataset_version(),
+        "repo_url": Markup(url_attr(settings.repo_url)),
+        "year": epoch.year if epoch.year > 1970 else None,
+    }

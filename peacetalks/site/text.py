@@ -1,0 +1,115 @@
+"""Making untrusted record text inert wherever it lands in a generated page.
+
+Plain-text fields become Markdown in which every ASCII punctuation mark that could be
+syntax (Markdown, HTML, Jinja) is a numeric character reference: any Markdown engine
+shows the character and none treats it as markup, and the same string is also safe
+inside HTML text and attribute values. Markdown fields are rendered with markdown-it-py
+(no raw HTML, no images, safe links only) and embedded as HTML."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+_SPECIAL = frozenset("!\"#$%&'()*+-.:<=>@[\\]^_`{|}~")
+_ENTITIES = {ord(c): f"&#{ord(c)};" for c in _SPECIAL}
+# In text that markdown-it already escaped, & starts an entity and must stay; < and > are gone.
+_ENTITIES_IN_HTML = {k: v for k, v in _ENTITIES.items() if chr(k) not in "&#;<>"}
+_WS = re.compile(r"\s+")
+_TAG = re.compile(r"(<[^>]*>)")
+_BLANK_LINE = re.compile(r"\n\s*\n")
+
+
+def md_text(value: str) -> Markup:
+    """One line of plain text, inert in Markdown and HTML (whitespace collapsed)."""
+    return Markup(_WS.sub(" ", value).strip().translate(_ENTITIES))
+
+
+def md_paragraphs(value: str) -> Markup:
+    """Multi-line plain text as Markdown paragraphs, each inert."""
+    parts = [md_text(p) for p in _BLANK_LINE.split(value) if p.strip()]
+    return Markup("\n\n".join(parts))
+
+
+def url_attr(url: str) -> str:
+    """A URL made safe as a Markdown link destination and an HTML attribute value."""
+    return quote(url, safe="/:?=&%#@!$+,;~-._*")
+
+
+@dataclass
+class LinkProblem:
+    pointer: str
+    message: str
+
+
+@dataclass
+class Renderer:
+    """Renders record Markdown to HTML, resolving relative links against the site's pages.
+
+    `pages` is the set of generated page paths ('demands/x.md'); `page_url` maps a page path to
+    its output path ('demands/x.html'). Problems with links are collected, never raised."""
+
+    pages: set[str]
+    page_url: Callable[[str], str]
+    problems: list[LinkProblem] = field(default_factory=list)
+    _md: MarkdownIt = field(init=False)
+
+    def __post_init__(self) -> None:
+        md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+        md.disable(["image", "html_block", "html_inline"])
+        self._md = md
+
+    def html(self, text: str, page: str, pointer: str, *, min_heading: int = 2) -> Markup:
+        """Markdown → HTML for a field of the record shown on `page` (a docs-relative .md path).
+
+        Headings are shifted so the highest is `min_heading`: the page keeps its one h1."""
+        env: dict[str, Any] = {}
+        tokens = self._md.parse(text, env)
+        levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
+        shift = max(min_heading - min(levels), 0) if levels else 0
+        for token in tokens:
+            if token.type in ("heading_open", "heading_close") and shift:
+                token.tag = f"h{min(int(token.tag[1]) + shift, 6)}"
+            for item in [token, *(token.children or [])]:
+                if item.type == "link_open":
+                    href = item.attrGet("href")
+                    item.attrSet("href", self._resolve(str(href or ""), page, pointer))
+        rendered = self._md.renderer.render(tokens, self._md.options, env)
+        return Markup(_inert_text(rendered))
+
+    def inline_html(self, text: str, page: str, pointer: str) -> Markup:
+        """As html(), on one line (for table cells): a lone paragraph loses its <p>."""
+        rendered = str(self.html(text, page, pointer)).strip()
+        if rendered.startswith("<p>") and rendered.endswith("</p>") and rendered.count("<p>") == 1:
+            rendered = rendered[3:-4]
+        return Markup(rendered.replace("\n", "&#10;"))
+
+    def _resolve(self, href: str, page: str, pointer: str) -> str:
+        if not href or href.startswith("#") or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", href) or href.startswith("//"):
+            return href
+        path, _, fragment = href.partition("#")
+        if path.startswith("/"):
+            self.problems.append(
+                LinkProblem(pointer, f"link '{href}' is absolute: write it relative to the record's page, e.g. ../demands/<id>.md")
+            )
+            return "#"
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
+        if target not in self.pages:
+            hint = f" (the record's page is {page})"
+            self.problems.append(LinkProblem(pointer, f"link '{href}' leads to no page of the site{hint}: link to ../<collection>/<id>.md"))
+            return "#"
+        url = posixpath.relpath(self.page_url(target), posixpath.dirname(page) or ".")
+        return url + (f"#{fragment}" if fragment else "")
+
+
+def _inert_text(html: str) -> str:
+    """Entity-encode Markdown syntax in the text between tags, so no engine re-reads it."""
+    parts = _TAG.split(html)
+    return "".join(part if index % 2 else part.translate(_ENTITIES_IN_HTML) for index, part in enumerate(parts))

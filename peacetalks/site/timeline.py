@@ -1,0 +1,126 @@
+"""The timeline as SVG drawn at build time: one row per meeting, document and demand, each mark
+spanning exactly the days its date may mean (a whole month for '2025-03', the full interval for
+'2021-11~/2022-02~'), approximate and uncertain dates drawn dashed. Readable without JavaScript."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from html import escape
+
+from .. import edtf
+
+WIDTH = 960
+LABEL = 300  # the label column
+PAD = 12
+ROW = 24
+AXIS = 28
+LABEL_CHARS = 42
+
+COLOURS = {
+    "meeting": "#1f5fa8",
+    "document": "#6b4c9a",
+    "raised": "#b3541e",
+    "restated": "#b3541e",
+    "under-discussion": "#8a6d00",
+    "pending-response": "#8a6d00",
+    "accepted": "#2e7d32",
+    "partially-accepted": "#2e7d32",
+    "rejected": "#b00020",
+    "partially-rejected": "#b00020",
+    "withdrawn": "#555555",
+    "failed": "#555555",
+    "unknown": "#555555",
+}
+
+
+@dataclass(frozen=True)
+class Mark:
+    span: edtf.Span
+    kind: str  # a COLOURS key
+    title: str  # the tooltip: what and when, in words
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    href: str
+    marks: tuple[Mark, ...]
+
+
+def _x(day: dt.date, first: dt.date, last: dt.date) -> float:
+    total = max((last - first).days, 1)
+    return LABEL + (day - first).days / total * (WIDTH - LABEL - PAD)
+
+
+def _ticks(first: dt.date, last: dt.date) -> list[tuple[dt.date, str]]:
+    years = last.year - first.year
+    if years >= 3:
+        step = 1 if years <= 12 else 5
+        return [(dt.date(y, 1, 1), str(y)) for y in range(first.year + 1, last.year + 1) if y % step == 0]
+    months = (last.year - first.year) * 12 + last.month - first.month
+    step = 1 if months <= 8 else 3 if months <= 24 else 6
+    out: list[tuple[dt.date, str]] = []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        day = dt.date(year, month, 1)
+        if day > first and (month - 1) % step == 0:
+            out.append((day, day.strftime("%b %Y") if month == 1 or not out else day.strftime("%b")))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
+
+
+def draw(rows: list[Row], ident: str, title: str, description: str) -> str:
+    """The SVG for `rows`; every piece of text escaped. `ident` makes the ids unique on a page."""
+    spans = [mark.span for row in rows for mark in row.marks]
+    if not spans:
+        return ""
+    first = min(s.first for s in spans) - dt.timedelta(days=15)
+    last = max(s.last for s in spans) + dt.timedelta(days=16)
+    height = AXIS + ROW * len(rows) + PAD
+    e = escape
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="100%" role="group" '
+        f'aria-labelledby="{ident}-title {ident}-desc" class="peacetalks-timeline">',
+        f'<title id="{ident}-title">{e(title)}</title>',
+        f'<desc id="{ident}-desc">{e(description)}</desc>',
+        '<g class="axis">',
+    ]
+    for day, text in _ticks(first, last):
+        x = _x(day, first, last)
+        out.append(f'<line x1="{x:.1f}" y1="{AXIS - 6}" x2="{x:.1f}" y2="{height - PAD}" stroke="#c8c8c8" stroke-width="1"/>')
+        out.append(f'<text x="{x + 3:.1f}" y="{AXIS - 10}" font-size="12" fill="#333333">{e(text)}</text>')
+    out.append("</g>")
+    for index, row in enumerate(rows):
+        y = AXIS + index * ROW
+        out.append(f'<a href="{e(row.href)}"><title>{e(row.label)}</title>')
+        out.append(f'<text x="4" y="{y + 16}" font-size="13" fill="#1a1a1a">{e(_short(row.label))}</text>')
+        for mark in row.marks:
+            out.append(_mark(mark, y, first, last))
+        out.append("</a>")
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def _mark(mark: Mark, y: int, first: dt.date, last: dt.date) -> str:
+    x0 = _x(mark.span.first, first, last)
+    x1 = _x(mark.span.last + dt.timedelta(days=1), first, last)
+    width = max(x1 - x0, 4.0)
+    colour = COLOURS.get(mark.kind, "#555555")
+    vague = mark.span.approximate or mark.span.uncertain
+    style = (
+        f'fill="{colour}" fill-opacity="0.35" stroke="{colour}" stroke-width="1.5" stroke-dasharray="4 3"'
+        if vague
+        else f'fill="{colour}" stroke="{colour}" stroke-width="1"'
+    )
+    return f'<rect x="{x0:.1f}" y="{y + 5}" width="{width:.1f}" height="14" rx="2" {style}><title>{escape(mark.title)}</title></rect>'
+
+
+def legend(kinds: list[str]) -> list[tuple[str, str]]:
+    """(kind, colour) for the kinds present, in the table's order."""
+    return [(k, COLOURS[k]) for k in COLOURS if k in kinds]
