@@ -23,6 +23,7 @@ _ESCAPED_BAD = re.compile(r"\\u(00[01][0-8bBcCeEfF]|001[0-9a-fA-F]|007[fF]|202[a
 # Numbers beyond this lose precision in JavaScript and most JSON tools.
 MAX_SAFE_INTEGER = 2**53 - 1
 _ALLOWED_CONTROLS = {"\t", "\n", "\r"}
+_RAW_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # control characters other than _ALLOWED_CONTROLS
 
 
 @dataclass(frozen=True)
@@ -215,7 +216,7 @@ def _bad_characters(text: str, value: Any) -> ParseError | None:
 
 
 def _has_raw_control(text: str) -> bool:
-    return any(ord(c) < 0x20 and c not in _ALLOWED_CONTROLS for c in text)
+    return _RAW_CONTROL.search(text) is not None
 
 
 def _located(text: str, pointer: str, message: str, is_key: bool = False) -> ParseError:
