@@ -339,7 +339,25 @@ def timeline_view(site: Site, page: str) -> dict[str, Any]:
         key=lambda e: (e["iso"], e["link"]["label"].casefold(), e["what"]),
     )
     kinds = sorted({m.kind for r in rows for m in r["row"].marks})
-    return {"svg": Markup(svg) if svg else None, "events": events, "legend": timeline.legend(kinds)}
+    recent = None
+    if rows and (max(r["last"] for r in rows) - min(r["first"] for r in rows)).days > 3 * 366:
+        end = max(r["last"] for r in rows) + dt.timedelta(days=16)
+        start = dt.date(end.year - 1, end.month, 1)
+        shown = [r for r in rows if r["last"] >= start]
+        since = f"{start:%B %Y}"
+        recent = {
+            "since": since,
+            "svg": Markup(
+                timeline.draw(
+                    [r["row"] for r in shown],
+                    "recent",
+                    f"Timeline since {since}",
+                    _describe(shown, f"records dated since {since}") + " Bars that began earlier are cut at the left edge.",
+                    (start, end),
+                )
+            ),
+        }
+    return {"svg": Markup(svg) if svg else None, "events": events, "legend": timeline.legend(kinds), "recent": recent}
 
 
 def demand_meeting_matrix(site: Site, page: str) -> dict[str, Any]:

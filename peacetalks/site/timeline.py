@@ -75,13 +75,18 @@ def _short(text: str) -> str:
     return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
 
 
-def draw(rows: list[Row], ident: str, title: str, description: str) -> str:
-    """The SVG for `rows`; every piece of text escaped. `ident` makes the ids unique on a page."""
+def draw(rows: list[Row], ident: str, title: str, description: str, window: tuple[dt.date, dt.date] | None = None) -> str:
+    """The SVG for `rows`; every piece of text escaped. `ident` makes the ids unique on a page.
+
+    With `window`, only that period is drawn and marks reaching beyond it are cut at its edges."""
     spans = [mark.span for row in rows for mark in row.marks]
     if not spans:
         return ""
-    first = min(s.first for s in spans) - dt.timedelta(days=15)
-    last = max(s.last for s in spans) + dt.timedelta(days=16)
+    if window:
+        first, last = window
+    else:
+        first = min(s.first for s in spans) - dt.timedelta(days=15)
+        last = max(s.last for s in spans) + dt.timedelta(days=16)
     height = AXIS + ROW * len(rows) + PAD
     e = escape
     out = [
@@ -89,20 +94,22 @@ def draw(rows: list[Row], ident: str, title: str, description: str) -> str:
         f'aria-labelledby="{ident}-title {ident}-desc" class="peacetalks-timeline">',
         f'<title id="{ident}-title">{e(title)}</title>',
         f'<desc id="{ident}-desc">{e(description)}</desc>',
+        f'<clipPath id="{ident}-plot"><rect x="{LABEL}" y="0" width="{WIDTH - LABEL}" height="{height}"/></clipPath>',
         '<g class="axis">',
     ]
     for day, text in _ticks(first, last):
         x = _x(day, first, last)
         out.append(f'<line x1="{x:.1f}" y1="{AXIS - 6}" x2="{x:.1f}" y2="{height - PAD}" stroke="#c8c8c8" stroke-width="1"/>')
-        out.append(f'<text x="{x + 3:.1f}" y="{AXIS - 10}" font-size="12" fill="#333333">{e(text)}</text>')
+        anchor = ' text-anchor="end"' if x > WIDTH - 60 else ""
+        out.append(f'<text x="{x + (-3 if anchor else 3):.1f}" y="{AXIS - 10}" font-size="12" fill="#333333"{anchor}>{e(text)}</text>')
     out.append("</g>")
     for index, row in enumerate(rows):
         y = AXIS + index * ROW
         out.append(f'<a href="{e(row.href)}"><title>{e(row.label)}</title>')
         out.append(f'<text x="4" y="{y + 16}" font-size="13" fill="#1a1a1a">{e(_short(row.label))}</text>')
-        for mark in row.marks:
-            out.append(_mark(mark, y, first, last))
-        out.append("</a>")
+        out.append(f'<g clip-path="url(#{ident}-plot)">')
+        out.extend(_mark(mark, y, first, last) for mark in row.marks)
+        out.append("</g></a>")
     out.append("</svg>")
     return "\n".join(out)
 

@@ -354,7 +354,12 @@ def actor_view(site: Site, record: Record) -> dict[str, Any]:
         "attended": [site.link(page, k) for k in site.graph.into(key, "participants")],
         "evidence": evidence,
         "second_hand": _certainty(evidence),
-        "inferred": [],
+        "inferred": [
+            {"what": f"{role['title']}, {label}", "date": role[key]}
+            for role in roles
+            for key, label in (("start", "from"), ("end", "to"), ("as_of", "as of"))
+            if role[key] and role[key]["inferred"]
+        ],
         "former_ids": data.get("former_ids") or [],
         "more": grouped_incoming(site, record, page, {("demands", "made_by"), ("demands", "made_of"), ("meetings", "participants")}),
     }
