@@ -92,8 +92,26 @@ def fast_validator(collection: str, schema_dir: Path = SCHEMA_DIR) -> Any:
     return jsonschema_rs.validator_for(schemas[stem] | {"$id": _uri(stem)}, registry=registry)
 
 
+# id(node) -> (node, resolved): holding the node keeps its id from being reused by another dict.
+_RESOLVED: dict[tuple[int, Path], tuple[dict[str, Any], dict[str, Any]]] = {}
+
+
 def resolve(schema: dict[str, Any], schema_dir: Path = SCHEMA_DIR) -> dict[str, Any]:
-    """Follow `$ref`s (to `defs.schema.json` or within it), merging sibling keywords over them."""
+    """Follow `$ref`s (to `defs.schema.json` or within it), merging sibling keywords over them.
+
+    Memoised per schema node (the check resolves the same nodes for every record); treat the
+    result as read-only."""
+    if "$ref" not in schema:
+        return schema
+    hit = _RESOLVED.get((id(schema), schema_dir))
+    if hit is not None and hit[0] is schema:
+        return hit[1]
+    resolved = _resolve(schema, schema_dir)
+    _RESOLVED[(id(schema), schema_dir)] = (schema, resolved)
+    return resolved
+
+
+def _resolve(schema: dict[str, Any], schema_dir: Path) -> dict[str, Any]:
     while "$ref" in schema:
         ref = schema["$ref"]
         file_part, _, fragment = ref.partition("#")
