@@ -1,0 +1,55 @@
+"""Stage 3b: the downloadable data files, from a checked Dataset.
+
+`write_exports(dataset, out)` writes one CSV per table (see `DOWNLOADS`), dataset.json,
+peacetalks.sqlite and datapackage.json into `out`. The same records give the same bytes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..load import Dataset
+from . import files, package, tables
+from .version import created, dataset_version
+
+__all__ = ["DOWNLOADS", "dataset_version", "write_exports"]
+
+DATASET_JSON = "dataset.json"
+SQLITE = "peacetalks.sqlite"
+DATAPACKAGE = "datapackage.json"
+
+
+def _downloads() -> list[tuple[str, str]]:
+    listed = [
+        (DATAPACKAGE, "Frictionless Data Package: every CSV file's columns, types, keys and descriptions, with the licence and version."),
+        (DATASET_JSON, "Every record, nested as in the source files, by collection, with the dataset version."),
+        (SQLITE, "SQLite database: a table per CSV file with primary and foreign keys, and full-text search on titles and summaries."),
+    ]
+    return listed + [(f"{table.name}.csv", table.description) for table in tables.tables()]
+
+
+DOWNLOADS: list[tuple[str, str]] = _downloads()
+
+
+def write_exports(dataset: Dataset, out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    version = dataset_version()
+    stamp = created(dataset.root)
+    every = list(tables.tables())
+    rows = tables.rows(dataset)
+    paths = {table.name: out / f"{table.name}.csv" for table in every}
+    for table in every:
+        files.write_csv(paths[table.name], table, rows[table.name])
+    header = {
+        "name": package.NAME,
+        "title": package.TITLE,
+        "version": version,
+        "created": stamp,
+        "description": package.DESCRIPTION,
+        "licenses": [package.DATA_LICENSE],
+    }
+    files.write_dataset_json(out / DATASET_JSON, dataset, header)
+    about = {key: value if isinstance(value, str) else json.dumps(value, ensure_ascii=False) for key, value in header.items()}
+    files.write_sqlite(out / SQLITE, every, rows, about)
+    descriptor = package.datapackage(dataset, every, paths, version, stamp)
+    files.write_json(out / DATAPACKAGE, descriptor)

@@ -1,0 +1,146 @@
+"""Writing the tables: CSV files, the SQLite database, and dataset.json."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from ..collections import COLLECTIONS
+from ..load import Dataset
+from .tables import Rows, Table
+from .text import FORMULA_STARTS, neutralise
+
+RISKY_FIRST = frozenset("".join(FORMULA_STARTS) + "'")  # a cell starting otherwise needs no check
+
+SQL_TYPES = {"string": "TEXT", "boolean": "INTEGER", "integer": "INTEGER", "number": "REAL", "date": "TEXT"}
+
+
+def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+    """Write through a temporary file beside `path`, then rename it into place."""
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        temporary.unlink()
+        write(temporary)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def write_csv(path: Path, table: Table, rows: Iterable[tuple[Any, ...]]) -> None:
+    """UTF-8, a header row, RFC 4180 quoting, \\n line ends; text cells safe from formula injection.
+
+    Empty cells are missing values; booleans are `true`/`false`; dates are ISO 8601 already."""
+    texts = [i for i, column in enumerate(table.columns) if column.type == "string"]
+    flags = [i for i, column in enumerate(table.columns) if column.type == "boolean"]
+
+    def cells(row: tuple[Any, ...]) -> list[Any]:
+        out = list(row)
+        for i in texts:
+            value = out[i]
+            if value and value[0] in RISKY_FIRST:
+                out[i] = neutralise(value)
+        for i in flags:
+            if out[i] is not None:
+                out[i] = "true" if out[i] else "false"
+        return out
+
+    def write(target: Path) -> None:
+        with target.open("w", encoding="utf-8", newline="") as stream:
+            writer = csv.writer(stream, lineterminator="\n")
+            writer.writerow([column.name for column in table.columns])
+            writer.writerows(map(cells, rows))
+
+    atomic_write(path, write)
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def create_table_sql(table: Table) -> str:
+    lines = []
+    for column in table.columns:
+        line = f"{_quote(column.name)} {SQL_TYPES[column.type]}"
+        if column.required:
+            line += " NOT NULL"
+        if column.type == "boolean":
+            line += f" CHECK ({_quote(column.name)} IN (0, 1))"
+        if column.enum:
+            values = ", ".join("'" + value.replace("'", "''") + "'" for value in column.enum)
+            line += f" CHECK ({_quote(column.name)} IN ({values}))"
+        lines.append(line)
+    lines.append(f"PRIMARY KEY ({', '.join(map(_quote, table.key))})")
+    for key in table.foreign_keys:
+        lines.append(
+            f"FOREIGN KEY ({', '.join(map(_quote, key.columns))}) REFERENCES {_quote(key.table)} ({', '.join(map(_quote, key.target))})"
+        )
+    body = ",\n  ".join(lines)
+    return f"CREATE TABLE {_quote(table.name)} (\n  {body}\n)"
+
+
+def write_sqlite(path: Path, tables: Iterable[Table], rows: Rows, about: dict[str, str]) -> None:
+    """Build the database in memory, then VACUUM INTO the file: same rows, same bytes."""
+    connection = sqlite3.connect(":memory:")
+    try:
+        connection.execute("PRAGMA page_size = 4096")
+        connection.execute("CREATE TABLE about (key TEXT NOT NULL PRIMARY KEY, value TEXT NOT NULL)")
+        connection.executemany("INSERT INTO about VALUES (?, ?)", sorted(about.items()))
+        for table in tables:
+            connection.execute(create_table_sql(table))
+            marks = ", ".join("?" * len(table.columns))
+            connection.executemany(f"INSERT INTO {_quote(table.name)} VALUES ({marks})", rows[table.name])
+            if table.search:
+                fts = _quote(f"{table.name}_fts")
+                columns = ", ".join(map(_quote, table.search))
+                connection.execute(
+                    f"CREATE VIRTUAL TABLE {fts} USING fts5({columns}, content={_quote(table.name)}, tokenize='porter unicode61')"
+                )
+                connection.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
+        connection.commit()
+
+        def write(target: Path) -> None:
+            connection.execute("VACUUM INTO ?", (str(target),))
+
+        atomic_write(path, write)
+    finally:
+        connection.close()
+
+
+def write_json(path: Path, document: dict[str, Any]) -> None:
+    def write(target: Path) -> None:
+        target.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+    atomic_write(path, write)
+
+
+def write_dataset_json(path: Path, dataset: Dataset, header: dict[str, Any]) -> None:
+    """dataset.json: the header fields, then `collections` with one record per line.
+
+    One compact record a line keeps the file fast to write and easy to diff and grep."""
+
+    def write(target: Path) -> None:
+        with target.open("w", encoding="utf-8", newline="\n") as stream:
+            stream.write("{\n")
+            for key, value in header.items():
+                stream.write(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)},\n")
+            stream.write('  "collections": {\n')
+            for index, name in enumerate(COLLECTIONS):
+                records = dataset.records[name]
+                lines = (
+                    "    " + json.dumps({k: v for k, v in records[key].data.items() if k != "$schema"}, ensure_ascii=False)
+                    for key in sorted(records)
+                )
+                stream.write(f"    {json.dumps(name)}: [\n" + ",\n".join(lines) + ("\n    ]" if records else "]"))
+                stream.write(",\n" if index < len(COLLECTIONS) - 1 else "\n")
+            stream.write("  }\n}\n")
+
+    atomic_write(path, write)

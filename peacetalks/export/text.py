@@ -1,0 +1,135 @@
+"""Cell text for the data files: Markdown reduced to plain text, and spreadsheet-safe CSV cells."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+_MD = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+_MD.disable(["image", "html_block", "html_inline"])
+
+# OWASP "CSV Injection": a cell starting with one of these may be run as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+# Text with none of these characters, and lines that neither start with a block marker nor
+# begin or end with whitespace, is plain paragraphs to any CommonMark parser: it can skip the
+# parser (most prose is like this, and parsing dominates the export's time).
+_INLINE_SYNTAX = re.compile(r"[\\`*_\[\]<>&\t\r\f\v\x00]")
+_PLAIN_LINE = re.compile(r"(?:[^\s\-+=>#0-9~][^\n]*\S|[^\s\-+=>#0-9~])?")
+
+
+def _plain_paragraphs(markdown: str) -> str | None:
+    """The plain text of Markdown without any syntax, or None when it may have some."""
+    if _INLINE_SYNTAX.search(markdown):
+        return None
+    paragraphs: list[list[str]] = [[]]
+    for line in markdown.split("\n"):
+        if not _PLAIN_LINE.fullmatch(line):
+            return None
+        if line:
+            paragraphs[-1].append(line)
+        elif paragraphs[-1]:
+            paragraphs.append([])
+    return "\n\n".join(" ".join(lines) for lines in paragraphs if lines)
+
+
+@lru_cache(maxsize=65536)
+def plain_text(markdown: str) -> str:
+    """Markdown → plain text: one paragraph per block, blank lines between, no markup.
+
+    Links keep their text, followed by the address in brackets when it is absolute and
+    differs from the text; list items become lines starting with '- ' or 'N. '."""
+    fast = _plain_paragraphs(markdown)
+    return fast if fast is not None else parsed_text(markdown)
+
+
+def parsed_text(markdown: str) -> str:
+    """`plain_text` through the parser, always."""
+    blocks: list[str] = []
+    prefix: list[str] = []  # list-item markers waiting for their first paragraph
+    ordinals: list[int] = []  # for each open list: the next number, or -1 for a bullet list
+    for token in _MD.parse(markdown):
+        kind = token.type
+        if kind == "bullet_list_open":
+            ordinals.append(-1)
+        elif kind == "ordered_list_open":
+            ordinals.append(int(token.attrGet("start") or 1))
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            ordinals.pop()
+        elif kind == "list_item_open":
+            prefix.append(_marker(ordinals))
+        elif kind == "inline":
+            blocks.append("".join(prefix) + _inline(token.children or []))
+            prefix.clear()
+        elif kind in ("code_block", "fence"):
+            blocks.append("".join(prefix) + token.content.rstrip("\n"))
+            prefix.clear()
+    return _join(blocks)
+
+
+def _marker(ordinals: list[int]) -> str:
+    if not ordinals or ordinals[-1] < 0:
+        return "- "
+    number = ordinals[-1]
+    ordinals[-1] = number + 1
+    return f"{number}. "
+
+
+def _join(blocks: list[str]) -> str:
+    out: list[str] = []
+    for block in blocks:
+        # consecutive list items go on consecutive lines; other blocks are paragraphs
+        tight = bool(out) and _is_item(block) and _is_item(out[-1].rsplit("\n", 1)[-1])
+        if tight:
+            out[-1] += "\n" + block
+        else:
+            out.append(block)
+    return "\n\n".join(out).strip()
+
+
+def _is_item(line: str) -> bool:
+    head = line.split(" ", 1)[0]
+    return head == "-" or (head.endswith(".") and head[:-1].isdigit())
+
+
+def _inline(children: list[Token]) -> str:
+    parts: list[str] = []
+    hrefs: list[str] = []
+    starts: list[int] = []
+    for child in children:
+        kind = child.type
+        if kind in ("text", "code_inline"):
+            parts.append(child.content)
+        elif kind == "softbreak":
+            parts.append(" ")
+        elif kind == "hardbreak":
+            parts.append("\n")
+        elif kind == "link_open":
+            hrefs.append(str(child.attrGet("href") or ""))
+            starts.append(len(parts))
+        elif kind == "link_close" and hrefs:
+            href, start = hrefs.pop(), starts.pop()
+            shown = "".join(parts[start:])
+            if href.startswith(("http://", "https://", "mailto:")) and href.removeprefix("mailto:") != shown:
+                parts.append(f" ({href})")
+    return "".join(parts).strip()
+
+
+def needs_neutralising(value: str) -> bool:
+    """True for a text cell a spreadsheet could read as a formula.
+
+    A value that starts with apostrophes and then a formula character also gets one more
+    apostrophe, so that removing one leading apostrophe always gives the value back."""
+    return value.lstrip("'").startswith(FORMULA_STARTS)
+
+
+def neutralise(value: str) -> str:
+    """The text cell as written to CSV: a leading ' where a spreadsheet could see a formula."""
+    return "'" + value if needs_neutralising(value) else value
+
+
+def restore(cell: str) -> str:
+    """The inverse of `neutralise`, for readers that want the exact text back."""
+    return cell[1:] if cell.startswith("'") and needs_neutralising(cell[1:]) else cell
