@@ -160,18 +160,19 @@ def schema_at(collection: str, pointer_path: tuple[str | int, ...], schema_dir: 
     return node
 
 
-def values_at(data: Any, path: tuple[str, ...], pointer: str = "") -> Iterator[tuple[str, Any]]:
-    """Every (JSON pointer, value) in `data` that matches `path`."""
-    if not path:
-        yield pointer, data
-        return
-    head, rest = path[0], path[1:]
-    if head == WILDCARD:
-        if isinstance(data, list):
-            for index, item in enumerate(data):
-                yield from values_at(item, rest, f"{pointer}/{index}")
-    elif isinstance(data, dict) and head in data:
-        yield from values_at(data[head], rest, f"{pointer}/{head}")
+def values_at(data: Any, path: tuple[str, ...], pointer: str = "") -> list[tuple[str, Any]]:
+    """Every (JSON pointer, value) in `data` that matches `path`, in document order.
+
+    Level by level rather than recursive: the check calls this for every rule of every record."""
+    found: list[tuple[str, Any]] = [(pointer, data)]
+    for head in path:
+        if head == WILDCARD:
+            found = [(f"{where}/{index}", item) for where, value in found if isinstance(value, list) for index, item in enumerate(value)]
+        else:
+            found = [(f"{where}/{head}", value[head]) for where, value in found if isinstance(value, dict) and head in value]
+        if not found:
+            break
+    return found
 
 
 def property_order(collection: str, schema_dir: Path = SCHEMA_DIR) -> list[str]:
