@@ -123,7 +123,7 @@ def _translate(record: Record, error: jsonschema.ValidationError) -> Iterator[Pr
             yield _at(
                 record,
                 f"{pointer}/{jsonparse.escape_pointer(name)}",
-                f"unknown field '{name}'{did_you_mean(name, allowed)}: allowed fields are {', '.join(allowed)}",
+                f"unknown field '{name}'{did_you_mean(name, [a for a in allowed if a not in value])}: allowed fields are {', '.join(allowed)}",
                 key=True,
             )
         return
@@ -278,7 +278,7 @@ def _apply(rule: FieldRule, record: Record, pointer: str, value: Any, dataset: D
         yield from _reference(record, pointer, value, rule.target, dataset)
     elif rule.kind == "date":
         try:
-            edtf.parse(value)
+            _parse_date(value)
         except edtf.DateError as exc:
             yield _at(record, pointer, str(exc))
     elif rule.kind == "quote":
@@ -323,6 +323,8 @@ def _quote(record: Record, pointer: str, quote: str, dataset: Dataset, normalise
     if not isinstance(source_id, str) or source_id not in normalised:
         return  # an unknown source is reported as a reference problem
     text = normalised[source_id]
+    if quote in text:
+        return  # then its normalised form is in the text too (the text has only single spaces)
     wanted = _normalise(quote)
     if wanted in text:
         return
@@ -341,6 +343,9 @@ def _resolve_pointer(data: Any, pointer: str) -> Any:
     return data
 
 
+# Dates repeat across records; a Span is immutable, and errors are raised afresh (not cached).
+_parse_date = cache(edtf.parse)
+
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
 
 
@@ -354,6 +359,8 @@ def _markdown_parser() -> MarkdownIt:
 def markdown_problems(text: str) -> list[str]:
     """Raw HTML and unsafe link targets in a Markdown field."""
     if "<" not in text and "[" not in text and "&" not in text:
+        return []
+    if _plainly_safe(text):
         return []
     problems: list[str] = []
     opened: set[str] = set()  # tags already reported: their closing tags are not reported again
@@ -377,11 +384,33 @@ def markdown_problems(text: str) -> list[str]:
     return problems
 
 
+# Where a link destination can start: after `](` (inline link or image) or `]:` (definition).
+_DESTINATION = re.compile(r"\](?:\(|:)[ \n]*([^ \n]*)")
+_NOT_PLAIN = re.compile(r"[<&\\\x00-\x09\x0b-\x1f\x7f]")
+
+
+def _plainly_safe(text: str) -> bool:
+    """True when the text can hold no raw HTML and no unsafe link, without parsing it.
+
+    Without `<` (HTML, autolinks, <destinations>), `&` (entities), backslash escapes and
+    control characters, every destination the parser could find begins where
+    _DESTINATION matches and is a prefix of what it captures (it may stop earlier, at an
+    unbalanced `)`). If every capture is safe, so is every destination: each safe prefix
+    of _SAFE_LINK is free of `)`, and a cut before the first `:/?#` stays relative."""
+    if _NOT_PLAIN.search(text):
+        return False
+    for match in _DESTINATION.finditer(text):
+        target = match.group(1)
+        if not target or target.startswith(")") or not _SAFE_LINK.match(target):
+            return False
+    return True
+
+
 def _ordered(record: Record, pointer: str, entries: list[Any], key: str) -> Iterator[Problem]:
     previous: edtf.Span | None = None
     for index, entry in enumerate(entries):
         try:
-            span = edtf.parse(entry[key]["date"])
+            span = _parse_date(entry[key]["date"])
         except edtf.DateError:
             return  # reported as a date problem
         if previous is not None and span.first < previous.first:
@@ -393,6 +422,8 @@ def _ordered(record: Record, pointer: str, entries: list[Any], key: str) -> Iter
 
 def _spans(record: Record) -> Iterator[Problem]:
     """In any object with both `start` and `end` dates, the end is not before the start."""
+    if '"end"' not in record.text and "\\u" not in record.text:
+        return  # no key "end" (written plainly or with \u escapes): nothing to compare
     stack: list[tuple[str, Any]] = [("", record.data)]
     while stack:
         pointer, value = stack.pop()
@@ -402,7 +433,7 @@ def _spans(record: Record) -> Iterator[Problem]:
                 first: edtf.Span | None
                 last: edtf.Span | None
                 try:
-                    first, last = edtf.parse(start["date"]), edtf.parse(end["date"])
+                    first, last = _parse_date(start["date"]), _parse_date(end["date"])
                 except edtf.DateError:
                     first = last = None
                 if first and last and last.last < first.first:
@@ -413,6 +444,8 @@ def _spans(record: Record) -> Iterator[Problem]:
 
 
 def _placeholders(record: Record) -> Iterator[Problem]:
+    if "TODO" not in record.text and "\\u" not in record.text:
+        return  # no placeholder can be in the values: the text has neither TODO nor \u escapes
     stack: list[tuple[str, Any]] = [("", record.data)]
     while stack:
         pointer, value = stack.pop()
