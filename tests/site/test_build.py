@@ -1,0 +1,163 @@
+"""The build as a whole: reproducible, atomic, and reporting bad records as located problems."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import re
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from peacetalks.export import DOWNLOADS
+from peacetalks.schemas import load_schemas, resolve
+from tests.conftest import run_build
+
+from .conftest import FIXTURES, build, parse
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def tree_digest(site: Path) -> dict[str, str]:
+    return {str(p.relative_to(site)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def copy_records(source: Path, target: Path) -> Path:
+    shutil.copytree(source, target)
+    return target
+
+
+def test_two_builds_are_byte_identical(basic_site: Path, tmp_path: Path) -> None:
+    again = build(FIXTURES / "basic", tmp_path / "again")
+    first, second = tree_digest(basic_site), tree_digest(again)
+    assert first.keys() == second.keys()
+    differ = [name for name in first if first[name] != second[name]]
+    assert not differ, differ
+    for name in ("sitemap.xml.gz", "search/search_index.json", "search/search_index.js", "feed.xml", "data/peacetalks.sqlite"):
+        assert name in first
+
+
+def test_sitemap_dates_come_from_source_date_epoch(tmp_path: Path) -> None:
+    import os
+
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
+    result = run_build("build", "--records", str(FIXTURES / "basic"), "--out", str(tmp_path / "site"), env=env)
+    assert result.returncode == 0, result.stderr
+    with gzip.open(tmp_path / "site" / "sitemap.xml.gz") as handle:
+        handle.read()
+    header = (tmp_path / "site" / "sitemap.xml.gz").read_bytes()[:10]
+    assert int.from_bytes(header[4:8], "little") == 1700000000 - 1700000000 % 86400, "gzip mtime is the epoch's day, not the clock"
+
+
+def test_failed_build_leaves_the_previous_site_untouched(tmp_path: Path) -> None:
+    records = copy_records(FIXTURES / "basic", tmp_path / "records")
+    site = build(records, tmp_path / "site")
+    before = tree_digest(site)
+    (records / "demands" / "cap-army.json").write_text('{"id": "cap-army",', "utf-8")
+    result = run_build("build", "--records", str(records), "--out", str(site))
+    assert result.returncode == 1
+    assert "cap-army.json" in result.stderr
+    assert tree_digest(site) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site")], "no staging directory left behind"
+
+
+def test_broken_relative_link_in_a_record_is_a_located_problem(tmp_path: Path) -> None:
+    records = copy_records(FIXTURES / "basic", tmp_path / "records")
+    path = records / "topics" / "alliances.json"
+    data = json.loads(path.read_text("utf-8"))
+    data["summary"] = "Membership of alliances. See [nowhere](../topics/no-such-topic.md)."
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    result = run_build("build", "--records", str(records), "--out", str(tmp_path / "site"))
+    assert result.returncode == 1
+    line = next(i for i, text in enumerate(path.read_text("utf-8").splitlines(), 1) if '"summary"' in text)
+    assert re.search(
+        rf"alliances\.json:{line}:\d+: error: /summary: link '\.\./topics/no-such-topic\.md' leads to no page", result.stderr
+    ), result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "site").exists()
+
+
+def test_redirects_for_former_ids(basic_site: Path) -> None:
+    for old, new in (("demands/army-cap.html", "cap-army.html"), ("meetings/first-round.html", "round-one.html")):
+        page = parse(basic_site / old)
+        refresh = [e.attrs["content"] for e in page.elements if e.tag == "meta" and e.attrs.get("http-equiv") == "refresh"]
+        assert refresh == [f"0; url={new}"]
+        assert (basic_site / old).parent.joinpath(new).is_file()
+
+
+def test_feed_is_valid_atom_and_empty_outside_git(basic_site: Path, tmp_path: Path) -> None:
+    feed = ET.fromstring((basic_site / "feed.xml").read_bytes())
+    assert feed.tag == f"{ATOM}feed" and feed.find(f"{ATOM}updated") is not None
+    outside = Path(shutil.copytree(FIXTURES / "basic", tmp_path / "records"))
+    if any(parent.joinpath(".git").exists() for parent in outside.parents):
+        pytest.skip("the temporary directory is inside a git checkout")
+    site = build(outside, tmp_path / "site")
+    lone = ET.fromstring((site / "feed.xml").read_bytes())
+    assert lone.findall(f"{ATOM}entry") == []
+    assert lone.find(f"{ATOM}id") is not None and lone.find(f"{ATOM}title") is not None
+
+
+def test_feed_lists_commits_touching_records(real_site: Path) -> None:
+    feed = ET.fromstring((real_site / "feed.xml").read_bytes())
+    entries = feed.findall(f"{ATOM}entry")
+    assert entries, "the real records are committed, so the feed has entries"
+    for entry in entries:
+        for link in entry.findall(f"{ATOM}link"):
+            assert (real_site / link.attrib["href"]).is_file()
+
+
+def test_timeline_draws_dates_at_their_precision(basic_site: Path) -> None:
+    html = (basic_site / "explore" / "timeline.html").read_text("utf-8")
+    svg = ET.fromstring(re.search(r'<svg [^>]*class="peacetalks-timeline".*?</svg>', html, re.S).group(0))  # type: ignore[union-attr]
+    widths = {}
+    for rect in svg.iter("{http://www.w3.org/2000/svg}rect"):
+        title = rect.find("{http://www.w3.org/2000/svg}title")
+        if title is not None:
+            widths[title.text] = (float(rect.attrib["width"]), rect.attrib.get("stroke-dasharray"))
+    day, _ = widths["First round in Exampleville: 11 March 2025"]
+    month, _ = widths["Second round: April 2025"]
+    interval, dashed = widths["Early talks: about November 2021 to about February 2022"]
+    per_day = month / 30  # April has 30 days
+    assert interval == pytest.approx(per_day * (30 + 31 + 31 + 28), rel=0.02), "the interval spans November 2021 to February 2022"
+    assert day < month / 2, "a single day is a thin mark, a month a month-long bar"
+    assert dashed, "approximate dates are drawn dashed"
+
+
+def test_field_reference_covers_every_schema_field(basic_site: Path) -> None:
+    text = parse(basic_site / "reference" / "fields.html").article_text
+    for stem, schema in load_schemas().items():
+        if stem == "defs":
+            continue
+        for name, prop in schema["properties"].items():
+            assert name in text, (stem, name)
+            description = resolve(prop).get("description")
+            if description:
+                assert " ".join(description.split()) in " ".join(text.split()), (stem, name)
+
+
+def test_downloads_page_links_every_data_file(basic_site: Path) -> None:
+    page = parse(basic_site / "downloads.html")
+    for name, _ in DOWNLOADS:
+        assert f"data/{name}" in page.article_links
+        assert (basic_site / "data" / name).is_file()
+
+
+def test_matrices_and_topic_grouping(basic_site: Path) -> None:
+    matrix = parse(basic_site / "explore" / "demands-by-meeting.html")
+    assert "../demands/cap-army.html" in matrix.article_links and "../meetings/round-two.html" in matrix.article_links
+    parties = parse(basic_site / "explore" / "parties-by-topic.html")
+    assert "../actors/state-a.html" in parties.article_links and "../topics/alliances.html" in parties.article_links
+    topic = parse(basic_site / "topics" / "army-size.html")
+    makers = [text for level, text in topic.headings if level == 3]
+    assert makers == ["State A", "State B"]
+
+
+def test_home_page_counts_and_links(basic_site: Path) -> None:
+    page = parse(basic_site / "index.html")
+    text = " ".join(page.article_text.split())
+    assert "Demands 3" in text and "Meetings 3" in text
+    for target in ("explore/timeline.html", "downloads.html", "cite.html", "feed.xml", "methodology.html"):
+        assert target in page.article_links
