@@ -47,51 +47,45 @@ def plain_text(markdown: str) -> str:
 
 def parsed_text(markdown: str) -> str:
     """`plain_text` through the parser, always."""
-    blocks: list[str] = []
+    blocks: list[tuple[str, int]] = []  # (text, the outermost list it is in, or 0)
     prefix: list[str] = []  # list-item markers waiting for their first paragraph
     ordinals: list[int] = []  # for each open list: the next number, or -1 for a bullet list
+    lists = 0
     for token in _MD.parse(markdown):
         kind = token.type
-        if kind == "bullet_list_open":
-            ordinals.append(-1)
-        elif kind == "ordered_list_open":
-            ordinals.append(int(token.attrGet("start") or 1))
+        if kind in ("bullet_list_open", "ordered_list_open"):
+            lists += not ordinals
+            ordinals.append(int(token.attrGet("start") or 1) if kind == "ordered_list_open" else -1)
         elif kind in ("bullet_list_close", "ordered_list_close"):
             ordinals.pop()
         elif kind == "list_item_open":
             prefix.append(_marker(ordinals))
-        elif kind == "inline":
-            blocks.append("".join(prefix) + _inline(token.children or []))
-            prefix.clear()
-        elif kind in ("code_block", "fence"):
-            blocks.append("".join(prefix) + token.content.rstrip("\n"))
+        elif kind in ("inline", "code_block", "fence"):
+            text = _inline(token.children or []) if kind == "inline" else token.content.rstrip("\n")
+            blocks.append(("".join(prefix) + text, lists if ordinals else 0))
             prefix.clear()
     return _join(blocks)
 
 
 def _marker(ordinals: list[int]) -> str:
-    if not ordinals or ordinals[-1] < 0:
-        return "- "
     number = ordinals[-1]
+    if number < 0:
+        return "- "
     ordinals[-1] = number + 1
     return f"{number}. "
 
 
-def _join(blocks: list[str]) -> str:
+def _join(blocks: list[tuple[str, int]]) -> str:
+    """Blocks as paragraphs, except that the blocks of one list go on consecutive lines."""
     out: list[str] = []
-    for block in blocks:
-        # consecutive list items go on consecutive lines; other blocks are paragraphs
-        tight = bool(out) and _is_item(block) and _is_item(out[-1].rsplit("\n", 1)[-1])
-        if tight:
-            out[-1] += "\n" + block
+    previous = 0
+    for text, in_list in blocks:
+        if out and in_list and in_list == previous:
+            out[-1] += "\n" + text
         else:
-            out.append(block)
+            out.append(text)
+        previous = in_list
     return "\n\n".join(out).strip()
-
-
-def _is_item(line: str) -> bool:
-    head = line.split(" ", 1)[0]
-    return head == "-" or (head.endswith(".") and head[:-1].isdigit())
 
 
 def _inline(children: list[Token]) -> str:

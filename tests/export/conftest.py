@@ -1,0 +1,109 @@
+"""Exports made once per session with the real command line, and readers of the files."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from peacetalks.export.text import restore
+from tests.conftest import RECORDS, run_build
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+HOSTILE = FIXTURES / "hostile"
+
+Tables = dict[str, list[dict[str, Any]]]
+
+
+def export(records: Path, out: Path, **env: str) -> Path:
+    environment = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"} | env
+    result = run_build("export", "--records", str(records), "--out", str(out), env=environment)
+    assert result.returncode == 0, result.stderr
+    assert "exported data into" in result.stdout
+    return out
+
+
+@pytest.fixture(scope="session")
+def real_export(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return export(RECORDS, tmp_path_factory.mktemp("real") / "data")
+
+
+@pytest.fixture(scope="session")
+def hostile_export(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return export(HOSTILE, tmp_path_factory.mktemp("hostile") / "data")
+
+
+@pytest.fixture(params=["real", "hostile"])
+def exported(request: pytest.FixtureRequest) -> tuple[Path, Path]:
+    """(records, export) for the real records and for the hostile fixture."""
+    if request.param == "real":
+        return RECORDS, request.getfixturevalue("real_export")
+    return HOSTILE, request.getfixturevalue("hostile_export")
+
+
+def descriptor(out: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((out / "datapackage.json").read_text("utf-8"))
+    return data
+
+
+PANDAS_TYPES = {"string": "string", "integer": "Int64", "boolean": "boolean", "number": "Float64"}
+
+
+def read_csv(out: Path, resource: dict[str, Any]) -> pd.DataFrame:
+    """A CSV file read by pandas with the types the data package documents."""
+    fields = resource["schema"]["fields"]
+    return pd.read_csv(
+        out / resource["path"],
+        dtype={f["name"]: PANDAS_TYPES[f["type"]] for f in fields if f["type"] != "date"},
+        parse_dates=[f["name"] for f in fields if f["type"] == "date"],
+        date_format="%Y-%m-%d",
+        keep_default_na=False,
+        na_values=[""],
+        true_values=["true"],
+        false_values=["false"],
+        encoding="utf-8",
+    )
+
+
+def _python(value: Any, kind: str) -> Any:
+    if value is pd.NA or value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
+        return None
+    if kind == "date":
+        return value.date().isoformat()
+    if kind == "integer":
+        return int(value)
+    if kind == "boolean":
+        return bool(value)
+    return restore(str(value)) if kind == "string" else value
+
+
+def csv_tables(out: Path) -> Tables:
+    """Every CSV file as rows of Python values, exact text restored from the spreadsheet-safe form."""
+    tables: Tables = {}
+    for resource in descriptor(out)["resources"]:
+        frame = read_csv(out, resource)
+        kinds = {f["name"]: f["type"] for f in resource["schema"]["fields"]}
+        tables[resource["name"]] = [{k: _python(v, kinds[k]) for k, v in row.items()} for row in frame.to_dict("records")]
+    return tables
+
+
+def sqlite_tables(out: Path) -> Tables:
+    """Every table of peacetalks.sqlite that has a CSV file, booleans as bool."""
+    tables: Tables = {}
+    connection = sqlite3.connect(f"file:{out / 'peacetalks.sqlite'}?mode=ro", uri=True)
+    try:
+        for resource in descriptor(out)["resources"]:
+            kinds = {f["name"]: f["type"] for f in resource["schema"]["fields"]}
+            cursor = connection.execute(f'SELECT * FROM "{resource["name"]}" ORDER BY rowid')
+            names = [d[0] for d in cursor.description]
+            tables[resource["name"]] = [
+                {n: (bool(v) if kinds[n] == "boolean" and v is not None else v) for n, v in zip(names, row, strict=True)} for row in cursor
+            ]
+    finally:
+        connection.close()
+    return tables
