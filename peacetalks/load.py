@@ -96,9 +96,14 @@ def load(records_dir: Path) -> tuple[Dataset, list[Problem]]:
                 )
             continue
         try:
-            dataset.source_texts[source_id] = path.read_bytes().decode("utf-8")
+            raw = path.read_bytes()
+            dataset.source_texts[source_id] = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            problems.append(Problem(display_path(path), 1, 1, "", f"invalid UTF-8 at byte {exc.start}: store the text as UTF-8"))
+            prefix = raw[: exc.start].decode("utf-8", errors="replace")
+            line, col = jsonparse.line_col(prefix, len(prefix))
+            problems.append(
+                Problem(display_path(path), line, col, "", f"invalid UTF-8 (byte 0x{raw[exc.start]:02x}): store the text as UTF-8")
+            )
         except OSError as exc:
             problems.append(Problem(display_path(path), 0, 0, "", f"cannot read file: {exc.strerror}"))
     for source_id, record in sorted(dataset.records["sources"].items()):

@@ -85,7 +85,8 @@ def test_annotations_escape_percent_and_line_breaks() -> None:
 
 def test_no_annotations_outside_github_actions(tmp_path: Path) -> None:
     records = _tree(tmp_path)
-    _add_unknown_field(records, "nmae")
+    path = records / "actors" / "alphaland.json"
+    path.write_text(path.read_text("utf-8").replace('"name":', '"nmae":'), encoding="utf-8")
     result = run_build("check", "--records", str(records), cwd=tmp_path, env=ENV)
     assert result.returncode == 1
     assert result.stdout == ""
