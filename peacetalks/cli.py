@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from .problems import Problem, printable, summary
 
@@ -114,7 +114,11 @@ def parser() -> argparse.ArgumentParser:
     fmt.add_argument("--check", action="store_true", help="only list the files that are not canonical; exit 1 if any")
     diff = command("diff", _diff, "Say what the working tree changes against a git revision, record by record.")
     diff.add_argument("base", nargs="?", default="HEAD", help="the git revision to compare with (default: HEAD)")
-    synth = commands.add_parser("synth", help="Write N synthetic records for benchmarks.", description="Write a valid tree of N synthetic records across all collections.")
+    synth = commands.add_parser(
+        "synth",
+        help="Write N synthetic records for benchmarks.",
+        description="Write a valid tree of N synthetic records across all collections.",
+    )
     synth.set_defaults(handler=_synth)
     synth.add_argument("n", type=int, help="how many records")
     synth.add_argument("--out", type=Path, required=True, metavar="DIR", help="where the record tree goes")

@@ -8,8 +8,11 @@ import sys
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from . import jsonparse
 from .collections import COLLECTIONS, SOURCE_TEXT_SUFFIX
@@ -19,6 +22,7 @@ from .schemas import load_schemas, resolve
 from .validate import PLACEHOLDER, SLUG, schema_path
 
 MAX_ID = 80
+SHORT = 60  # longest value a diff line shows in full
 
 # --- fmt -------------------------------------------------------------------------------
 
@@ -49,12 +53,76 @@ def is_canonical(record: Record) -> bool:
 
 
 def format_problems(dataset: Dataset, skip: set[str] | None = None) -> list[Problem]:
-    """One problem per record that is not in canonical form (records in `skip` excepted)."""
+    """One problem per record that is not in canonical form (records in `skip` excepted).
+
+    The records not skipped must be schema-valid (the check skips every record with a problem)."""
+    skip = skip or set()
     return [
         Problem(record.path, 1, 1, "", "not in canonical form: run `python build.py fmt` to rewrite it")
         for record in dataset.all()
-        if record.path not in (skip or set()) and not is_canonical(record)
+        if record.path not in skip and not (_plainly_canonical(record) or is_canonical(record))
     ]
+
+
+# The check's fast path. For a schema-valid record, text == canonical_text(...) exactly when
+# (1) orjson's 2-space dump of the data in its own key order is the text (same output as
+# json.dumps(indent=2, ensure_ascii=False) for strings, booleans, null and integers; valid
+# records hold no floats while no schema admits numbers), (2) every object's keys are in
+# schema order, and (3) the text is NFC (strings are NFC then: '"' starts no composition).
+_Shape = tuple[tuple[str, ...], dict[str, Any]]  # (property order, shapes of the keys that can hold objects)
+
+
+def _plainly_canonical(record: Record) -> bool:
+    """True only if the (schema-valid) record is canonical; False means 'ask is_canonical'."""
+    shape = _shape(record.collection)
+    if shape is None or not unicodedata.is_normalized("NFC", record.text):
+        return False
+    try:
+        dumped = orjson.dumps(record.data, option=orjson.OPT_INDENT_2)
+    except orjson.JSONEncodeError:
+        return False
+    return dumped.decode("utf-8") + "\n" == record.text and _keys_in_order(record.data, shape)
+
+
+@cache
+def _shape(collection: str) -> _Shape | None:
+    """The collection's objects as (key order, child shapes); None when a schema admits numbers."""
+    schemas = load_schemas()
+    if '"number"' in json.dumps(schemas) or '"integer"' in json.dumps(schemas):
+        return None
+    shape = _shape_of(schemas[COLLECTIONS[collection].schema])
+    return shape[1] if shape and shape[0] == "object" else None
+
+
+def _shape_of(schema: dict[str, Any]) -> tuple[str, Any] | None:
+    node = resolve(schema)
+    items = node.get("items")
+    if isinstance(items, dict):
+        inner = _shape_of(items)
+        return ("array", inner) if inner else None
+    properties = node.get("properties")
+    if not isinstance(properties, dict):
+        return None
+    children = {key: child for key, child in ((key, _shape_of(value)) for key, value in properties.items()) if child}
+    return ("object", (tuple(properties), children))
+
+
+def _keys_in_order(value: dict[str, Any], shape: _Shape) -> bool:
+    order, children = shape
+    if len(value) > 1 and list(value) != [key for key in order if key in value]:
+        return False
+    for key, (kind, inner) in children.items():
+        child = value.get(key)
+        if child is None:
+            continue
+        if kind == "object":
+            if isinstance(child, dict) and not _keys_in_order(child, inner):
+                return False
+        elif isinstance(child, list):
+            for item in child:
+                if isinstance(item, dict) and not (inner[0] == "object" and _keys_in_order(item, inner[1])):
+                    return False
+    return True
 
 
 def format_records(records: Path, check_only: bool = False) -> int:
@@ -247,6 +315,8 @@ class Change:
                 return f"renamed {self.singular} {self.old} → {self.id}"
             return f"{self.action} {self.singular} {self.id}"
         head = f"{self.singular} {self.id}: {self.field}"
+        if self.action == "reordered":
+            return f"{head}: reordered"
         if self.action == "changed":
             return f"{head} {self.old} → {self.new}" if self.old or self.new else f"{head} changed"
         value = self.new if self.action == "added" else self.old
@@ -358,7 +428,7 @@ def _compare(path: str, old: Any, new: Any, schema: dict[str, Any]) -> Iterator[
         yield from _compare_lists(path, old, new, items if isinstance(items, dict) else {})
         return
     shown_old, shown_new = _render(old, node), _render(new, node)
-    if shown_old == shown_new or len(shown_old) + len(shown_new) > 120:
+    if shown_old == shown_new or _is_prose(old, node) or _is_prose(new, node):
         yield (path, "changed", "", "")
     else:
         yield (path, "changed", shown_old, shown_new)
@@ -378,7 +448,12 @@ def _compare_lists(path: str, old: list[Any], new: list[Any], items: dict[str, A
     for item in added:
         yield (path, "added", "", _render(item, items))
     if not removed and not added and old != new:
-        yield (path, "changed", "", "reordered")
+        yield (path, "reordered", "", "")
+
+
+def _is_prose(value: Any, node: dict[str, Any]) -> bool:
+    """Text too long for one line, or Markdown: the line says only that it changed."""
+    return isinstance(value, str) and (len(value) > SHORT or node.get("contentMediaType") == "text/markdown")
 
 
 def _is_dated(value: Any) -> bool:
@@ -410,7 +485,7 @@ def _render(value: Any, schema: dict[str, Any]) -> str:
         items = resolve(schema).get("items", {})
         return ", ".join(_render(item, items if isinstance(items, dict) else {}) for item in value)
     if isinstance(value, str):
-        return value if len(value) <= 60 else value[:59].rstrip() + "…"
+        return value if len(value) <= SHORT else value[: SHORT - 1].rstrip() + "…"
     return json.dumps(value)
 
 
@@ -452,17 +527,17 @@ def _tree_key(relative: str) -> tuple[str, str] | None:
     return None
 
 
-def working_tree(records: Path) -> tuple[Tree, list[str]]:
-    """The records as they are on disk, and the files that could not be parsed."""
+def working_tree(records: Path) -> tuple[Tree, dict[tuple[str, str], str]]:
+    """The records as they are on disk, and the (collection, id) and path of files that could not be parsed."""
     tree: Tree = {}
-    unreadable: list[str] = []
+    unreadable: dict[tuple[str, str], str] = {}
     for path in sorted(records.glob("*/*")):
         key = _tree_key(path.relative_to(records).as_posix())
         if key is None or not path.is_file():
             continue
         value = _parse(path.read_bytes(), path.name)
         if value is None:
-            unreadable.append(display_path(path))
+            unreadable[key] = display_path(path)
         else:
             tree[key] = value
     return tree, unreadable
@@ -509,7 +584,8 @@ def record_changes(records: Path, base: str = "HEAD") -> tuple[list[Change], lis
 
     Raises GitError when git cannot read `base`."""
     head, unreadable = working_tree(records)
-    return diff_trees(git_tree(records, base), head), unreadable
+    before = {key: value for key, value in git_tree(records, base).items() if key not in unreadable}
+    return diff_trees(before, head), sorted(unreadable.values())
 
 
 def diff_records(records: Path, base: str = "HEAD") -> int:
@@ -526,7 +602,7 @@ def diff_records(records: Path, base: str = "HEAD") -> int:
         print(printable(change.text()))
     for path in unreadable:
         print(f"diff: {printable(path)}: cannot be read, left out: run `python build.py check`", file=sys.stderr)
-    if not changes:
+    if not changes and not unreadable:
         print(f"no changes to records since {printable(base)}")
     return 1 if unreadable else 0
 
