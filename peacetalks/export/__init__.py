@@ -6,6 +6,7 @@ peacetalks.sqlite and datapackage.json into `out`. The same records give the sam
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..load import Dataset
@@ -37,9 +38,6 @@ def write_exports(dataset: Dataset, out: Path) -> None:
     stamp = created(dataset.root)
     every = list(tables.tables())
     rows = tables.rows(dataset)
-    paths = {table.name: out / f"{table.name}.csv" for table in every}
-    for table in every:
-        files.write_csv(paths[table.name], table, rows[table.name])
     header = {
         "name": package.NAME,
         "title": package.TITLE,
@@ -48,8 +46,13 @@ def write_exports(dataset: Dataset, out: Path) -> None:
         "description": package.DESCRIPTION,
         "licenses": [package.DATA_LICENSE],
     }
-    files.write_dataset_json(out / DATASET_JSON, dataset, header)
     about = {key: value if isinstance(value, str) else json.dumps(value, ensure_ascii=False) for key, value in header.items()}
-    files.write_sqlite(out / SQLITE, every, rows, about)
-    descriptor = package.datapackage(dataset, every, paths, version, stamp)
-    files.write_json(out / DATAPACKAGE, descriptor)
+    # SQLite does most of its work outside the GIL: build the database beside the text files.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        database = pool.submit(files.write_sqlite, out / SQLITE, every, rows, about)
+        paths = {table.name: out / f"{table.name}.csv" for table in every}
+        for table in every:
+            files.write_csv(paths[table.name], table, rows[table.name])
+        files.write_dataset_json(out / DATASET_JSON, dataset, header)
+        files.write_json(out / DATAPACKAGE, package.datapackage(dataset, every, paths, version, stamp))
+        database.result()

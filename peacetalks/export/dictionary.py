@@ -30,8 +30,9 @@ The downloadable data holds the same records in four forms:
 
 - **CSV**: UTF-8 without BOM, a header row, comma-separated, RFC 4180 quoting (a cell with a
   comma, quote or line break is quoted, and quotes are doubled), `\\n` line ends. Rows are
-  sorted by the table's key, records by id; columns are in the order listed here, which only
-  grows at the end between releases unless the changelog says "breaking".
+  sorted by record id, then in the order of the record's lists (the `position` column);
+  columns are in the order listed here, which only grows at the end between releases
+  unless the changelog says "breaking".
 - **Missing values** are empty cells (SQL `NULL`). Booleans are `true` / `false` (`1` / `0`
   in SQLite). Positions are 0-based, as in JSON pointers (`/status_history/0`).
 - **Dates** are kept as the [EDTF](https://www.loc.gov/standards/datetime/) string of the

@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from ..collections import COLLECTIONS
 from ..load import Dataset
 from .tables import Rows, Table
@@ -41,23 +43,18 @@ def write_csv(path: Path, table: Table, rows: Iterable[tuple[Any, ...]]) -> None
     Empty cells are missing values; booleans are `true`/`false`; dates are ISO 8601 already."""
     texts = [i for i, column in enumerate(table.columns) if column.type == "string"]
     flags = [i for i, column in enumerate(table.columns) if column.type == "boolean"]
-
-    def cells(row: tuple[Any, ...]) -> list[Any]:
-        out = list(row)
-        for i in texts:
-            value = out[i]
-            if value and value[0] in RISKY_FIRST:
-                out[i] = neutralise(value)
-        for i in flags:
-            if out[i] is not None:
-                out[i] = "true" if out[i] else "false"
-        return out
+    # Column by column: one comprehension per column is much faster than a loop per cell.
+    columns: list[Iterable[Any]] = list(zip(*rows, strict=True)) or [() for _ in table.columns]
+    for i in texts:
+        columns[i] = [neutralise(v) if v and v[0] in RISKY_FIRST else v for v in columns[i]]
+    for i in flags:
+        columns[i] = [None if v is None else ("true" if v else "false") for v in columns[i]]
 
     def write(target: Path) -> None:
         with target.open("w", encoding="utf-8", newline="") as stream:
             writer = csv.writer(stream, lineterminator="\n")
             writer.writerow([column.name for column in table.columns])
-            writer.writerows(map(cells, rows))
+            writer.writerows(zip(*columns, strict=True))
 
     atomic_write(path, write)
 
@@ -136,7 +133,7 @@ def write_dataset_json(path: Path, dataset: Dataset, header: dict[str, Any]) -> 
             for index, name in enumerate(COLLECTIONS):
                 records = dataset.records[name]
                 lines = (
-                    "    " + json.dumps({k: v for k, v in records[key].data.items() if k != "$schema"}, ensure_ascii=False)
+                    "    " + orjson.dumps({k: v for k, v in records[key].data.items() if k != "$schema"}).decode()
                     for key in sorted(records)
                 )
                 stream.write(f"    {json.dumps(name)}: [\n" + ",\n".join(lines) + ("\n    ]" if records else "]"))

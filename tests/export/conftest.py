@@ -99,7 +99,8 @@ def sqlite_tables(out: Path) -> Tables:
     try:
         for resource in descriptor(out)["resources"]:
             kinds = {f["name"]: f["type"] for f in resource["schema"]["fields"]}
-            cursor = connection.execute(f'SELECT * FROM "{resource["name"]}" ORDER BY rowid')
+            order = ", ".join(f'"{c}"' for c in resource["schema"]["primaryKey"])
+            cursor = connection.execute(f'SELECT * FROM "{resource["name"]}" ORDER BY {order}')
             names = [d[0] for d in cursor.description]
             tables[resource["name"]] = [
                 {n: (bool(v) if kinds[n] == "boolean" and v is not None else v) for n, v in zip(names, row, strict=True)} for row in cursor

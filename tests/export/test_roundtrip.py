@@ -36,7 +36,8 @@ class Rebuild:
             for row in self.t[table]:
                 grouped[tuple(row[c] for c in columns)].append(row)
             self.index[key] = grouped  # type: ignore[index]
-        return self.index[key].get(tuple(v for _, v in owner), [])  # type: ignore[index]
+        found = self.index[key].get(tuple(v for _, v in owner), [])  # type: ignore[index]
+        return sorted(found, key=lambda row: row["position"]) if found and "position" in found[0] else found
 
     def ids(self, table: str, column: str, *owner: tuple[str, Any], joined: str | None = None, role: str | None = None) -> list[str]:
         found = [r for r in self.rows(table, *owner) if role is None or r["role"] == role]
