@@ -65,7 +65,7 @@ def load(records_dir: Path) -> tuple[Dataset, list[Problem]]:
         problems.append(Problem(display_path(records_dir), 0, 0, "", "records directory not found: pass --records DIR"))
         return dataset, problems
     text_files: dict[str, Path] = {}
-    for entry in sorted(os.scandir(records_dir), key=lambda e: e.name):
+    for entry in _entries(records_dir, problems):
         path = Path(entry.path)
         if not entry.is_dir(follow_symlinks=False):
             problems.append(_stray(path, "a file directly under records/: records go in records/<collection>/<id>.json"))
@@ -76,7 +76,7 @@ def load(records_dir: Path) -> tuple[Dataset, list[Problem]]:
                 _stray(path, f"unknown collection directory '{entry.name}'{hint}: collections are {', '.join(sorted(COLLECTIONS))}")
             )
             continue
-        for item in sorted(os.scandir(path), key=lambda e: e.name):
+        for item in _entries(path, problems):
             file_path = Path(item.path)
             if item.is_symlink() or not item.is_file():
                 problems.append(_stray(file_path, "not a regular file: records are plain .json files, one per record"))
@@ -115,6 +115,16 @@ def load(records_dir: Path) -> tuple[Dataset, list[Problem]]:
 
 
 _JSON_KINDS = {list: "an array", str: "a string", int: "a number", float: "a number", bool: "true or false", type(None): "null"}
+
+
+def _entries(directory: Path, problems: list[Problem]) -> list[os.DirEntry[str]]:
+    """The directory's entries by name; an unreadable directory is a problem, not a crash."""
+    try:
+        with os.scandir(directory) as entries:
+            return sorted(entries, key=lambda e: e.name)
+    except OSError as exc:
+        problems.append(Problem(display_path(directory), 0, 0, "", f"cannot read directory: {exc.strerror}"))
+        return []
 
 
 def _stray(path: Path, message: str) -> Problem:
