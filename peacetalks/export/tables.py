@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from .. import edtf
@@ -345,16 +345,14 @@ def _date(key: str) -> Step:
 
 
 def date_cells(value: dict[str, Any]) -> tuple[Any, ...]:
-    span = edtf.parse(value["date"])
-    precision = min(span.start.precision, span.end.precision, key=edtf.PRECISIONS.index)
-    return (
-        value["date"],
-        span.first.isoformat(),
-        span.last.isoformat(),
-        precision,
-        bool(value.get("inferred", False)),
-        value.get("reasoning"),
-    )
+    return (value["date"], *_span(value["date"]), bool(value.get("inferred", False)), value.get("reasoning"))
+
+
+@lru_cache(maxsize=65536)
+def _span(text: str) -> tuple[str, str, str]:
+    """First day, last day and precision of an EDTF date (dates repeat: parse each once)."""
+    span = edtf.parse(text)
+    return span.first.isoformat(), span.last.isoformat(), min(span.start.precision, span.end.precision, key=edtf.PRECISIONS.index)
 
 
 def _object(key: str, steps: list[Step]) -> Step:

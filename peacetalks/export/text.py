@@ -10,6 +10,8 @@ from markdown_it.token import Token
 
 _MD = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
 _MD.disable(["image", "html_block", "html_inline"])
+# Plain text shows a link's address as written: skip percent-encoding it (validation still applies).
+_MD.normalizeLink = lambda url: url  # type: ignore[method-assign]
 
 # OWASP "CSV Injection": a cell starting with one of these may be run as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
