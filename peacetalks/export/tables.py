@@ -437,6 +437,7 @@ class Derived:
     columns: tuple[Column, ...]
     fill: Callable[[Rows, Schema], None]
     new: Table | None = None  # the table's description, key and foreign keys, when it is new
+    after: str = ""  # a new table's place: after this table
 
 
 def _latest_status(rows: Rows, schema: Schema) -> None:
@@ -458,11 +459,13 @@ def _demand_meetings(rows: Rows, schema: Schema) -> None:
     ]
 
 
+_STATUSES = tuple(resolve(load_schemas()["demand"]["properties"]["status_history"]["items"]["properties"]["status"])["enum"])
+
 DERIVED: tuple[Derived, ...] = (
     Derived(
         "demands",
         (
-            Column("latest_status", "string", "The status in the last entry of the status history (derived)."),
+            Column("latest_status", "string", "The status in the last entry of the status history (derived).", enum=_STATUSES),
             Column("latest_status_date", "string", "The EDTF date of the last entry of the status history (derived)."),
         ),
         _latest_status,
@@ -482,6 +485,7 @@ DERIVED: tuple[Derived, ...] = (
             ("demand_id", "meeting_id"),
             foreign_keys=[ForeignKey(("demand_id",), "demands", ("id",)), ForeignKey(("meeting_id",), "meetings", ("id",))],
         ),
+        after="demand_occasions",
     ),
 )
 
@@ -490,11 +494,11 @@ def _add_derived(compiler: _Compiler) -> None:
     for derived in DERIVED:
         if derived.new is None:
             compiler.tables[derived.table].columns.extend(derived.columns)
-        else:
-            table = compiler.add(
-                Table(derived.new.name, derived.new.description, derived.new.key, foreign_keys=list(derived.new.foreign_keys))
-            )
-            table.columns.extend(derived.columns)
+            continue
+        table = Table(derived.new.name, derived.new.description, derived.new.key, list(derived.columns), list(derived.new.foreign_keys))
+        order = list(compiler.tables.items())
+        at = next((i + 1 for i, (name, _) in enumerate(order) if name == derived.after), len(order))
+        compiler.tables = dict([*order[:at], (table.name, table), *order[at:]])
 
 
 @cache
