@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 32
 
@@ -114,8 +116,10 @@ def parse(raw: bytes) -> tuple[Any, str, ParseError | None]:
                 text,
                 ParseError(line, col, "", f"arrays and objects nested more than {MAX_DEPTH} levels deep: a record needs only a few levels"),
             )
+    value = _canonical_fast(raw)
     try:
-        value = json.loads(text, object_pairs_hook=_pairs, parse_constant=_constant, parse_int=_int, parse_float=_float)
+        if value is _SLOW:
+            value = json.loads(text, object_pairs_hook=_pairs, parse_constant=_constant, parse_int=_int, parse_float=_float)
     except json.JSONDecodeError as exc:
         return None, text, _decode_error(exc)
     except _Reject as exc:
@@ -126,6 +130,29 @@ def parse(raw: bytes) -> tuple[Any, str, ParseError | None]:
     if bad:
         return None, text, bad
     return value, text, None
+
+
+_SLOW = object()
+# A number written as a value in 2-space indented JSON: after a key, or alone on a line in an array.
+_NUMBER_AFTER_KEY = re.compile(rb'": [-0-9]')
+_NUMBER_ITEM = re.compile(rb"\n *[-0-9]")
+
+
+def _canonical_fast(raw: bytes) -> Any:
+    """The value of an object written exactly as orjson writes it back (2-space indent) and free
+    of numbers, parsed by orjson; otherwise _SLOW, for the strict parser and its messages.
+
+    Writing the value back identically proves there were no duplicate keys; with no numbers
+    there is nothing the strict parser's number rules would reject. The checks that follow
+    (control and bidi characters) run on both paths."""
+    if not raw.startswith(b"{") or _NUMBER_AFTER_KEY.search(raw) or _NUMBER_ITEM.search(raw):
+        return _SLOW
+    try:
+        value = orjson.loads(raw)
+        same = orjson.dumps(value, option=orjson.OPT_INDENT_2) + b"\n" == raw
+    except (orjson.JSONDecodeError, orjson.JSONEncodeError):
+        return _SLOW
+    return value if same else _SLOW
 
 
 _DECODE_MESSAGES = {
