@@ -76,12 +76,14 @@ def load(records_dir: Path) -> tuple[Dataset, list[Problem]]:
                 _stray(path, f"unknown collection directory '{entry.name}'{hint}: collections are {', '.join(sorted(COLLECTIONS))}")
             )
             continue
+        folder = display_path(path)  # once per collection, not once per file
         for item in _entries(path, problems):
             file_path = Path(item.path)
             if item.is_symlink() or not item.is_file():
                 problems.append(_stray(file_path, "not a regular file: records are plain .json files, one per record"))
             elif item.name.endswith(".json"):
-                problems.extend(_load_record(dataset, entry.name, file_path))
+                shown = item.name if folder == "." else f"{folder}/{item.name}"
+                problems.extend(_load_record(dataset, entry.name, file_path, shown))
             elif entry.name == "sources" and item.name.endswith(SOURCE_TEXT_SUFFIX):
                 text_files[item.name.removesuffix(SOURCE_TEXT_SUFFIX)] = file_path
             else:
@@ -131,15 +133,14 @@ def _stray(path: Path, message: str) -> Problem:
     return Problem(display_path(path), 0, 0, "", message)
 
 
-def _load_record(dataset: Dataset, collection: str, path: Path) -> list[Problem]:
-    problems = _read_record(dataset, collection, path)
+def _load_record(dataset: Dataset, collection: str, path: Path, shown: str) -> list[Problem]:
+    problems = _read_record(dataset, collection, path, shown)
     if problems:
         dataset.unreadable.add((collection, path.name.removesuffix(".json")))
     return problems
 
 
-def _read_record(dataset: Dataset, collection: str, path: Path) -> list[Problem]:
-    shown = display_path(path)
+def _read_record(dataset: Dataset, collection: str, path: Path, shown: str) -> list[Problem]:
     try:
         size = path.stat().st_size
         if size > jsonparse.MAX_BYTES:
