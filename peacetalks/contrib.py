@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import subprocess
 import sys
 import unicodedata
@@ -327,15 +329,16 @@ Tree = dict[tuple[str, str], Any]  # (collection, id) -> parsed record, or the t
 
 
 def diff_trees(base: Tree, head: Tree) -> list[Change]:
-    """Every change from `base` to `head`, in a deterministic order."""
+    """Every change from `base` to `head`, in a deterministic order.
+
+    A record in neither tree is taken as unchanged; its stored text may still have changed."""
     order = {name: index for index, name in enumerate(COLLECTIONS)}
     renamed = _renames(base, head)
+    keys = {(c, name.removesuffix(SOURCE_TEXT_SUFFIX)) for c, name in set(base) | set(head)}
     changes: list[Change] = []
-    for key in sorted(set(base) | set(head), key=lambda k: (order[k[0]], k[1])):
+    for key in sorted(keys, key=lambda k: (order[k[0]], k[1])):
         collection, record_id = key
         rank = order[collection]
-        if key[1].endswith(SOURCE_TEXT_SUFFIX):
-            continue
         old_key = renamed.get(key)
         if key in head and key not in base and old_key is None:
             changes.append(Change(rank, collection, record_id, 0, "added"))
@@ -345,14 +348,15 @@ def diff_trees(base: Tree, head: Tree) -> list[Change]:
                 changes.append(Change(rank, collection, record_id, 0, "removed"))
             continue
         before_key = old_key or key
+        fields: list[FieldChange] = []
         if old_key:
             changes.append(Change(rank, collection, record_id, 0, "renamed", old=old_key[1]))
-        fields = list(_field_changes(collection, _without_rename(base[before_key], old_key), _without_rename(head[key], old_key)))
-        if collection == "sources":
-            text_key = (collection, record_id + SOURCE_TEXT_SUFFIX)
-            old_text = base.get((collection, before_key[1] + SOURCE_TEXT_SUFFIX))
-            if old_text != head.get(text_key) and old_text is not None and head.get(text_key) is not None:
-                fields.append(("stored text", "changed", "", ""))
+        if before_key in base and key in head:
+            fields += _field_changes(collection, _without_rename(base[before_key], old_key), _without_rename(head[key], old_key))
+        old_text = base.get((collection, before_key[1] + SOURCE_TEXT_SUFFIX))
+        new_text = head.get((collection, record_id + SOURCE_TEXT_SUFFIX))
+        if old_text is not None and new_text is not None and old_text != new_text:
+            fields.append(("stored text", "changed", "", ""))
         for seq, (field, action, old, new) in enumerate(fields, start=1):
             changes.append(Change(rank, collection, record_id, seq, action, field, old, new))
     return changes
@@ -527,64 +531,88 @@ def _tree_key(relative: str) -> tuple[str, str] | None:
     return None
 
 
-def working_tree(records: Path) -> tuple[Tree, dict[tuple[str, str], str]]:
-    """The records as they are on disk, and the (collection, id) and path of files that could not be parsed."""
-    tree: Tree = {}
-    unreadable: dict[tuple[str, str], str] = {}
-    for path in sorted(records.glob("*/*")):
-        key = _tree_key(path.relative_to(records).as_posix())
-        if key is None or not path.is_file():
+def _blob_id(raw: bytes, width: int) -> str:
+    """git's object id of a file's bytes (SHA-1, or SHA-256 in a repository that uses it)."""
+    digest = hashlib.sha256 if width == 64 else hashlib.sha1
+    return digest(b"blob %d\0" % len(raw) + raw).hexdigest()
+
+
+def _working_files(records: Path) -> dict[tuple[str, str], tuple[Path, bytes]]:
+    """The record files and stored texts on disk, by tree key."""
+    files: dict[tuple[str, str], tuple[Path, bytes]] = {}
+    for folder in sorted(os.scandir(records), key=lambda entry: entry.name):
+        if folder.name not in COLLECTIONS or not folder.is_dir(follow_symlinks=False):
             continue
-        value = _parse(path.read_bytes(), path.name)
-        if value is None:
-            unreadable[key] = display_path(path)
-        else:
-            tree[key] = value
-    return tree, unreadable
+        for entry in os.scandir(folder.path):
+            key = _tree_key(f"{folder.name}/{entry.name}")
+            if key is not None and entry.is_file(follow_symlinks=False):
+                with open(entry.path, "rb") as file:
+                    files[key] = (Path(entry.path), file.read())
+    return files
 
 
-def git_tree(records: Path, revision: str) -> Tree:
-    """The records as they were at a git revision (nothing, if records/ did not exist there)."""
+def _git_listing(records: Path, revision: str) -> tuple[Path, dict[tuple[str, str], str]]:
+    """The repository's top and the records' object ids at a git revision (none if records/ was not there)."""
     try:
         top = Path(_git(["rev-parse", "--show-toplevel"], records).decode().strip())
     except GitError as exc:
         raise GitError(f"{display_path(records)} is not inside a git repository: diff compares with a git revision") from exc
-    prefix = records.resolve().relative_to(top.resolve()).as_posix()
+    try:
+        prefix = records.resolve().relative_to(top.resolve()).as_posix()
+    except ValueError as exc:
+        raise GitError(f"{display_path(records)} is not inside the git repository at {top}") from exc
+    pathspec, strip = (".", "") if prefix == "." else (f"{prefix}/", f"{prefix}/")
     try:
         _git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}"], top)
     except GitError as exc:
         raise GitError(f"unknown revision '{revision}': name a commit, branch or tag, such as HEAD, main or origin/main") from exc
-    listing = _git(["ls-tree", "-r", "-z", revision, "--", f"{prefix}/"], top)
-    wanted: list[tuple[tuple[str, str], str]] = []
+    listing = _git(["ls-tree", "-r", "-z", "--full-tree", revision, "--", pathspec], top)
+    blobs: dict[tuple[str, str], str] = {}
     for entry in listing.split(b"\0"):
-        if not entry:
-            continue
         meta, _, name = entry.decode("utf-8", "surrogateescape").partition("\t")
-        key = _tree_key(name.removeprefix(f"{prefix}/"))
+        key = _tree_key(name.removeprefix(strip))
         if key is not None and meta.split()[1] == "blob":
-            wanted.append((key, meta.split()[2]))
-    if not wanted:
-        return {}
-    batch = _git(["cat-file", "--batch"], top, data="".join(f"{blob}\n" for _, blob in wanted).encode())
-    tree: Tree = {}
+            blobs[key] = meta.split()[2]
+    return top, blobs
+
+
+def _read_blobs(top: Path, blobs: list[str]) -> list[bytes]:
+    """The contents of git objects, in one `git cat-file --batch` call."""
+    if not blobs:
+        return []
+    batch = _git(["cat-file", "--batch"], top, data="".join(f"{blob}\n" for blob in blobs).encode())
+    contents: list[bytes] = []
     offset = 0
-    for key, _ in wanted:
+    for _ in blobs:
         header_end = batch.index(b"\n", offset)
         size = int(batch[offset:header_end].split()[2])
-        raw = batch[header_end + 1 : header_end + 1 + size]
+        contents.append(batch[header_end + 1 : header_end + 1 + size])
         offset = header_end + 1 + size + 1
-        value = _parse(raw, key[1])
-        if value is not None:
-            tree[key] = value
-    return tree
+    return contents
 
 
 def record_changes(records: Path, base: str = "HEAD") -> tuple[list[Change], list[str]]:
-    """Changes of the working tree's records against git revision `base`, and unreadable files.
+    """Changes of the working tree's records against git revision `base`, and the files that could not be read.
 
-    Raises GitError when git cannot read `base`."""
-    head, unreadable = working_tree(records)
-    before = {key: value for key, value in git_tree(records, base).items() if key not in unreadable}
+    Files whose bytes are as committed are not even parsed. Raises GitError when git cannot read `base`."""
+    files = _working_files(records)
+    top, blobs = _git_listing(records, base)
+    same = {key for key, blob in blobs.items() if key in files and _blob_id(files[key][1], len(blob)) == blob}
+    head: Tree = {}
+    unreadable: dict[tuple[str, str], str] = {}
+    for key, (path, raw) in files.items():
+        if key not in same:
+            value = _parse(raw, key[1])
+            if value is None:
+                unreadable[key] = display_path(path)
+            else:
+                head[key] = value
+    wanted = [(key, blob) for key, blob in sorted(blobs.items()) if key not in same and key not in unreadable]
+    before: Tree = {}
+    for (key, _), raw in zip(wanted, _read_blobs(top, [blob for _, blob in wanted]), strict=True):
+        value = _parse(raw, key[1])
+        if value is not None:
+            before[key] = value
     return diff_trees(before, head), sorted(unreadable.values())
 
 
