@@ -60,8 +60,14 @@ The downloadable data holds the same records in four forms:
 
 ```python
 import pandas as pd
-demands = pd.read_csv("demands.csv", dtype={"first_raised_inferred": "boolean"},
-                      parse_dates=["first_raised_first", "first_raised_last"], keep_default_na=False, na_values=[""])
+
+demands = pd.read_csv(
+    "demands.csv",
+    dtype={"first_raised_inferred": "boolean"},
+    parse_dates=["first_raised_first", "first_raised_last"],
+    keep_default_na=False,
+    na_values=[""],
+)
 ```
 
 ```r
