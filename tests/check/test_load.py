@@ -59,3 +59,12 @@ def test_reference_to_a_missing_record_is_still_reported(tmp_path: Path, monkeyp
     _dataset, problems = check(Path("records"))
     assert {p.pointer for p in problems} == {"/made_of/0", "/status_history/1/by/0", "/participants/1"}
     assert all("unknown actor 'betaland'" in p.message for p in problems)
+
+
+def test_missing_records_directory_is_a_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    for name in ("nowhere", "a-file"):
+        dataset, problems = load(Path(name))
+        assert [p.format() for p in problems] == [f"{name}:1:1: error: records directory not found: pass --records DIR"]
+        assert sum(dataset.counts().values()) == 0
