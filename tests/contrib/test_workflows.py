@@ -47,7 +47,13 @@ def test_actionlint_finds_a_broken_workflow(tmp_path: Path) -> None:
         "    steps:\n"
         "      - run: echo ${{ matrix.python }}\n"
         "      - uses: actions/checkout@v4\n"
-        "        run: echo both\n",
+        "        run: echo both\n"
+        "  deploy:\n"
+        "    runs-on: ubuntu-latest\n"
+        "    permissions:\n"
+        "      pages: wrte\n"
+        "    steps:\n"
+        '      - run: echo "${{ github.event.pull_request.title }}"\n',
         encoding="utf-8",
     )
     result = actionlint(broken)
@@ -56,6 +62,8 @@ def test_actionlint_finds_a_broken_workflow(tmp_path: Path) -> None:
     assert any(line.startswith(f'{broken}:2:3: unknown Webhook event "pull_request_target_typo"') for line in lines), lines
     assert any(line.startswith(f"{broken}:7:") and 'property "python" is not defined' in line for line in lines), lines
     assert any(line.startswith(f"{broken}:9:") and "[syntax-check]" in line for line in lines), lines
+    assert any(line.startswith(f"{broken}:13:14:") and "[permissions]" in line for line in lines), lines
+    assert any(line.startswith(f"{broken}:15:") and "potentially untrusted" in line for line in lines), lines
     assert result.stderr == f"actionlint: {len(lines)} problems in 1 file\n"
     # And the real workflows next to the broken one: only the broken one is reported.
     both = actionlint(*WORKFLOWS, broken)
