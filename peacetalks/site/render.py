@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from html import escape
@@ -443,15 +444,20 @@ def fields_view() -> dict[str, Any]:
 def downloads_view(settings: Settings) -> dict[str, Any]:
     from .. import export
 
-    files = [{"name": name, "url": Markup(f"data/{name}"), "description": description} for name, description in export.DOWNLOADS]
-    return {"files": files, "version": export.dataset_version()}
+    files = [{"name": name, "url": Markup(url_attr(f"data/{name}")), "description": description} for name, description in export.DOWNLOADS]
+    return {"files": files, "version": _version(export.dataset_version())}
+
+
+def _version(version: str) -> str:
+    """A version such as 2026.11.0 is printed as is (it also goes into a code block); anything else is escaped."""
+    return Markup(version) if re.fullmatch(r"[0-9A-Za-z.+-]+", version) else version
 
 
 def cite_view(settings: Settings, epoch: dt.datetime) -> dict[str, Any]:
     from .. import export
 
     return {
-        "version": export.dataset_version(),
+        "version": _version(export.dataset_version()),
         "repo_url": Markup(url_attr(settings.repo_url)),
         "year": epoch.year if epoch.year > 1970 else None,
     }

@@ -174,6 +174,21 @@ def _certainty(views: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [c for c in views if c["attribution"]]
 
 
+def merge_evidence(views: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One entry per distinct quote (same source, attribution and note), listing every claim it backs."""
+    merged: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for view in views:
+        key = (view["source"]["id"] if view["source"] else None, view["quote"], view["attribution"], str(view["note"] or ""))
+        if key in merged:
+            entry = merged[key]
+            if view["context"] not in entry["contexts"]:
+                entry["contexts"].append(view["context"])
+            entry["supports"] = sorted(set(entry["supports"]) | set(view["supports"]))
+        else:
+            merged[key] = view | {"contexts": [view["context"]]}
+    return [entry | {"context": "; ".join(entry["contexts"])} for entry in merged.values()]
+
+
 def demand_view(site: Site, record: Record) -> dict[str, Any]:
     data, view = record.data, common(site, record)
     page, key = view["page"], (record.collection, record.id)
@@ -246,8 +261,8 @@ def demand_view(site: Site, record: Record) -> dict[str, Any]:
         "history": history,
         "raised": raised,
         "related": [site.link(page, k) for k in related],
-        "evidence": evidence,
-        "second_hand": _certainty(evidence),
+        "evidence": merge_evidence(evidence),
+        "second_hand": _certainty(merge_evidence(evidence)),
         "inferred": [{"what": what, "date": d} for what, d in dates if d and d["inferred"]],
         "former_ids": data.get("former_ids") or [],
         "more": grouped_incoming(site, record, page, {("meetings", "demands"), ("demands", "related")}),
@@ -289,8 +304,8 @@ def meeting_view(site: Site, record: Record) -> dict[str, Any]:
         "parts": [site.link(page, k) for k in site.graph.into(key, "part_of")],
         "summary": site.markdown(record, "/summary", data.get("summary"), page),
         "outcome": site.markdown(record, "/outcome", data.get("outcome"), page),
-        "evidence": evidence,
-        "second_hand": _certainty(evidence),
+        "evidence": merge_evidence(evidence),
+        "second_hand": _certainty(merge_evidence(evidence)),
         "inferred": [{"what": what, "date": d} for what, d in (("Start", start), ("End", end)) if d and d["inferred"]],
         "former_ids": data.get("former_ids") or [],
         "more": grouped_incoming(
@@ -314,8 +329,8 @@ def document_view(site: Site, record: Record) -> dict[str, Any]:
         "meetings": site.links(page, "meetings", data.get("meetings")),
         "demands": [site.link(page, k) for k in site.graph.into(key, "raised_at.document")],
         "summary": site.markdown(record, "/summary", data.get("summary"), page),
-        "evidence": evidence,
-        "second_hand": _certainty(evidence),
+        "evidence": merge_evidence(evidence),
+        "second_hand": _certainty(merge_evidence(evidence)),
         "inferred": [{"what": "Date", "date": date}] if date and date["inferred"] else [],
         "former_ids": data.get("former_ids") or [],
         "more": grouped_incoming(site, record, page, {("demands", "raised_at.document")}),
@@ -352,8 +367,8 @@ def actor_view(site: Site, record: Record) -> dict[str, Any]:
         "made": [site.link(page, k) for k in site.graph.into(key, "made_by")],
         "received": [site.link(page, k) for k in site.graph.into(key, "made_of")],
         "attended": [site.link(page, k) for k in site.graph.into(key, "participants")],
-        "evidence": evidence,
-        "second_hand": _certainty(evidence),
+        "evidence": merge_evidence(evidence),
+        "second_hand": _certainty(merge_evidence(evidence)),
         "inferred": [
             {"what": f"{role['title']}, {label}", "date": role[key]}
             for role in roles
