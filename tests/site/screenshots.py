@@ -1,0 +1,62 @@
+"""Take the README's screenshots with the headless Chromium the tests use.
+
+    python -m tests.site.screenshots SITE_DIR docs/img
+
+Serves SITE_DIR on 127.0.0.1 and saves demand.png (a demand page) and timeline.png."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import sys
+import threading
+from pathlib import Path
+
+SHOTS = {
+    "demand.png": ("demands/ukraine-not-in-nato.html", None),
+    "timeline.png": ("explore/timeline.html", "svg.peacetalks-timeline"),  # from the h1 down to the last timeline
+}
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def main(site: Path, out: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+            page = browser.new_page(viewport={"width": 1100, "height": 760})
+            for name, (path, selector) in SHOTS.items():
+                page.goto(f"http://127.0.0.1:{server.server_port}/{path}", wait_until="networkidle")
+                if selector:
+                    top = page.locator("article h1").bounding_box()
+                    last = page.locator(selector).last.bounding_box()
+                    assert top and last
+                    page.set_viewport_size({"width": 1100, "height": int(last["y"] + last["height"]) + 20})
+                    clip = {"x": 0, "y": top["y"] - 10, "width": 1100, "height": last["y"] + last["height"] - top["y"] + 20}
+                    page.screenshot(path=str(out / name), clip=clip)
+                    page.set_viewport_size({"width": 1100, "height": 760})
+                else:
+                    page.screenshot(path=str(out / name))
+            browser.close()
+    finally:
+        server.shutdown()
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]), Path(sys.argv[2]))
