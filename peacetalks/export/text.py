@@ -17,14 +17,27 @@ _MD.normalizeLink = lambda url: url  # type: ignore[method-assign]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 # Text with none of these characters, and lines that neither start with a block marker nor
 # begin or end with whitespace, is plain paragraphs to any CommonMark parser: it can skip the
-# parser (most prose is like this, and parsing dominates the export's time).
-_INLINE_SYNTAX = re.compile(r"[\\`*_\[\]<>&\t\r\f\v\x00]")
+# parser (most prose is like this, and parsing dominates the export's time). Inline links to
+# absolute addresses, with plain link text, are allowed too: they are the commonest markup.
+_INLINE_SYNTAX = re.compile(r"[\\`*_\[\]<>&\t\r\f\v\x00\ue000]")
 _PLAIN_LINE = re.compile(r"(?:[^\s\-+=>#0-9~][^\n]*\S|[^\s\-+=>#0-9~])?")
+_LINK_TEXT = r"[^\[\]\\`*_<>&!\s\ue000](?:[^\[\]\\`*_<>&!\n\ue000]*[^\[\]\\`*_<>&!\s\ue000])?"
+_LINK = re.compile(rf"(?<!!)\[({_LINK_TEXT})\]\(((?:https?://|mailto:)[^\s()<>\\`*_&\[\]\ue000]+)\)")
+_HOLE = "\ue000"  # a private-use character standing for a link while the rest is checked
 
 
 def _plain_paragraphs(markdown: str) -> str | None:
-    """The plain text of Markdown without any syntax, or None when it may have some."""
-    if _INLINE_SYNTAX.search(markdown):
+    """The plain text of Markdown without any syntax but simple links, or None when it may have some."""
+    links: list[str] = []
+
+    def hold(match: re.Match[str]) -> str:
+        text, href = match.group(1), match.group(2)
+        links.append(f"{text} ({href})" if href.removeprefix("mailto:") != text else text)
+        return _HOLE
+
+    if "[" in markdown and _HOLE not in markdown:
+        markdown = _LINK.sub(hold, markdown)
+    if _INLINE_SYNTAX.search(markdown.replace(_HOLE, "") if links else markdown):
         return None
     paragraphs: list[list[str]] = [[]]
     for line in markdown.split("\n"):
@@ -34,7 +47,11 @@ def _plain_paragraphs(markdown: str) -> str | None:
             paragraphs[-1].append(line)
         elif paragraphs[-1]:
             paragraphs.append([])
-    return "\n\n".join(" ".join(lines) for lines in paragraphs if lines)
+    text = "\n\n".join(" ".join(lines) for lines in paragraphs if lines)
+    if links:
+        parts = text.split(_HOLE)
+        text = "".join(part + link for part, link in zip(parts, [*links, ""], strict=True))
+    return text
 
 
 @lru_cache(maxsize=65536)

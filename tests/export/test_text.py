@@ -26,6 +26,11 @@ from peacetalks.export.text import FORMULA_STARTS, neutralise, parsed_text, plai
         ("[https://example.org](https://example.org)", "https://example.org"),
         ("[mail](mailto:a@example.org)", "mail (mailto:a@example.org)"),
         ("[page](../demands/x.md)", "page"),
+        (
+            "See [note 1](https://example.org/n?a=1) and [a@example.org](mailto:a@example.org).",
+            "See note 1 (https://example.org/n?a=1) and a@example.org.",
+        ),
+        ("![alt](https://example.org/i.png)", "!alt (https://example.org/i.png)"),
         ("&amp; &lt;b&gt;", "& <b>"),
         ("a \\*literal\\* star", "a *literal* star"),
     ],
@@ -38,11 +43,12 @@ def test_plain_text(markdown: str, text: str) -> None:
 # Text made of the characters that matter to CommonMark at line starts and inline, and prose.
 _pieces = st.sampled_from(
     ["word", "Word", "two words", " ", "  ", "\n", "\n\n", "-", "+", "=", "#", ">", "~", "1.", "2)", "0", "*", "_", "`", "[", "]",
-     "(", ")", "<", "&", "\\", "!", "|", "\t", "“quoted”", "é", "\u00a0", ":", "https://example.org/a"]
+     "(", ")", "<", "&", "\\", "!", "|", "\t", "“quoted”", "é", "\u00a0", ":", "https://example.org/a", "](",
+     "[word](https://example.org/a)", "[a b](mailto:a@example.org)", "[x](http://x.org/y)", "\ue000"]
 )  # fmt: skip
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=1500, deadline=None)
 @given(st.lists(_pieces, max_size=14).map("".join))
 def test_the_fast_path_agrees_with_the_parser(markdown: str) -> None:
     assert plain_text.__wrapped__(markdown) == parsed_text(markdown)
