@@ -11,12 +11,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import jsonschema_rs
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
+
+if TYPE_CHECKING:  # the pure-Python validator is imported only when a record is invalid
+    import jsonschema
+    from referencing import Registry
 
 from .collections import COLLECTIONS
 
@@ -50,6 +51,9 @@ def _uri(stem: str) -> str:
 
 @cache
 def _registry(schema_dir: Path = SCHEMA_DIR) -> Registry:
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+
     resources = [
         (_uri(stem), Resource.from_contents(schema | {"$id": _uri(stem)}, default_specification=DRAFT202012))
         for stem, schema in load_schemas(schema_dir).items()
@@ -68,10 +72,16 @@ def _pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]
     Python's `re` differs (`$` matches before a final newline, `.` matches a carriage return,
     `\\s` misses U+FEFF), and the two validators must agree on what is valid."""
     if isinstance(instance, str) and not _ecma_pattern(pattern).is_valid(instance):
+        import jsonschema
+
         yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-_ReportingValidator = jsonschema.validators.extend(jsonschema.Draft202012Validator, validators={"pattern": _pattern})  # type: ignore[no-untyped-call]
+@cache
+def _reporting_class() -> Any:
+    import jsonschema
+
+    return jsonschema.validators.extend(jsonschema.Draft202012Validator, validators={"pattern": _pattern})  # type: ignore[no-untyped-call]
 
 
 @cache
@@ -79,7 +89,7 @@ def reporting_validator(collection: str, schema_dir: Path = SCHEMA_DIR) -> jsons
     """The pure-Python validator: slower, but its errors carry everything a message needs."""
     stem = COLLECTIONS[collection].schema
     schema = load_schemas(schema_dir)[stem] | {"$id": _uri(stem)}
-    validator: jsonschema.Draft202012Validator = _ReportingValidator(schema, registry=_registry(schema_dir))
+    validator: jsonschema.Draft202012Validator = _reporting_class()(schema, registry=_registry(schema_dir))
     return validator
 
 
