@@ -10,16 +10,17 @@ import json
 import re
 from collections.abc import Iterator
 from functools import cache
-from typing import Any
-
-import jsonschema
-from markdown_it import MarkdownIt
+from typing import TYPE_CHECKING, Any
 
 from . import edtf, jsonparse
 from .collections import COLLECTIONS
 from .load import Dataset, Record
 from .problems import Problem, closest, did_you_mean, quoted
 from .schemas import WILDCARD, FieldRule, fast_validator, field_rules, reporting_validator, resolve, schema_at
+
+if TYPE_CHECKING:  # imported where used: a valid record needs neither
+    import jsonschema
+    from markdown_it import MarkdownIt
 
 PLACEHOLDER = re.compile(r"^TODO\b")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -260,13 +261,15 @@ def _rule_values(data: Any, trie: _Trie, pointer: str, found: list[tuple[FieldRu
             if isinstance(data, list):
                 for index, item in enumerate(data):
                     where = f"{pointer}/{index}"
-                    found.extend((rule, where, item, data) for rule in rules)
-                    if deeper:
+                    for rule in rules:
+                        found.append((rule, where, item, data))
+                    if deeper and isinstance(item, (dict, list)):
                         _rule_values(item, deeper, where, found)
         elif isinstance(data, dict) and head in data:
             value, where = data[head], f"{pointer}/{head}"
-            found.extend((rule, where, value, data) for rule in rules)
-            if deeper:
+            for rule in rules:
+                found.append((rule, where, value, data))
+            if deeper and isinstance(value, (dict, list)):
                 _rule_values(value, deeper, where, found)
 
 
@@ -395,6 +398,8 @@ _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
 
 @cache
 def _markdown_parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
     parser = MarkdownIt("commonmark")
     parser.validateLink = lambda url: True  # type: ignore[method-assign]  # report unsafe links, do not drop them
     return parser
