@@ -15,8 +15,10 @@ import yaml
 
 from peacetalks.collections import COLLECTIONS
 
-# What the baseline takes from the project's mkdocs.yml: the theme and how navigation works.
-COPIED = ("theme", "use_directory_urls")
+# What the baseline takes from the project's mkdocs.yml: the theme, how navigation and URLs work,
+# the Markdown extensions, and the plugins that come with MkDocs and Material.
+COPIED = ("theme", "use_directory_urls", "markdown_extensions", "plugins")
+STOCK_PLUGINS = {"search", "offline", "tags"}
 DEFAULT_THEME: dict[str, Any] = {"name": "material", "features": ["navigation.indexes", "search.suggest"]}
 
 
@@ -37,7 +39,10 @@ def project_settings(repo: Path) -> tuple[dict[str, Any], str]:
     theme = settings.get("theme", DEFAULT_THEME)
     if isinstance(theme, dict):
         settings["theme"] = {k: v for k, v in theme.items() if k != "custom_dir"}
-    return settings, "theme and use_directory_urls copied from mkdocs.yml (without custom_dir)"
+    if isinstance(settings.get("plugins"), list):
+        settings["plugins"] = [p for p in settings["plugins"] if (p if isinstance(p, str) else next(iter(p), "")) in STOCK_PLUGINS]
+    copied = ", ".join(key for key in COPIED if key in settings)
+    return settings, f"{copied} copied from mkdocs.yml (without the theme's custom_dir, hooks or project plugins)"
 
 
 def _page(collection: str, record: dict[str, Any]) -> str:
