@@ -78,17 +78,16 @@ def load(records_dir: Path) -> tuple[Dataset, list[Problem]]:
             continue
         folder = display_path(path)  # once per collection, not once per file
         for item in _entries(path, problems):
-            file_path = Path(item.path)
             if item.is_symlink() or not item.is_file():
-                problems.append(_stray(file_path, "not a regular file: records are plain .json files, one per record"))
+                problems.append(_stray(Path(item.path), "not a regular file: records are plain .json files, one per record"))
             elif item.name.endswith(".json"):
                 shown = item.name if folder == "." else f"{folder}/{item.name}"
-                problems.extend(_load_record(dataset, entry.name, file_path, shown))
+                problems.extend(_load_record(dataset, entry.name, item, shown))
             elif entry.name == "sources" and item.name.endswith(SOURCE_TEXT_SUFFIX):
-                text_files[item.name.removesuffix(SOURCE_TEXT_SUFFIX)] = file_path
+                text_files[item.name.removesuffix(SOURCE_TEXT_SUFFIX)] = Path(item.path)
             else:
                 problems.append(
-                    _stray(file_path, "not a record: only <id>.json files belong here (and <id>.txt text snapshots in sources/)")
+                    _stray(Path(item.path), "not a record: only <id>.json files belong here (and <id>.txt text snapshots in sources/)")
                 )
     for source_id, path in sorted(text_files.items()):
         if source_id not in dataset.records["sources"]:
@@ -133,19 +132,20 @@ def _stray(path: Path, message: str) -> Problem:
     return Problem(display_path(path), 0, 0, "", message)
 
 
-def _load_record(dataset: Dataset, collection: str, path: Path, shown: str) -> list[Problem]:
-    problems = _read_record(dataset, collection, path, shown)
+def _load_record(dataset: Dataset, collection: str, entry: os.DirEntry[str], shown: str) -> list[Problem]:
+    problems = _read_record(dataset, collection, entry, shown)
     if problems:
-        dataset.unreadable.add((collection, path.name.removesuffix(".json")))
+        dataset.unreadable.add((collection, entry.name.removesuffix(".json")))
     return problems
 
 
-def _read_record(dataset: Dataset, collection: str, path: Path, shown: str) -> list[Problem]:
+def _read_record(dataset: Dataset, collection: str, entry: os.DirEntry[str], shown: str) -> list[Problem]:
     try:
-        size = path.stat().st_size
-        if size > jsonparse.MAX_BYTES:
-            return [Problem(shown, 1, 1, "", f"file is {size:,} bytes; a record may be at most {jsonparse.MAX_BYTES:,} bytes")]
-        raw = path.read_bytes()
+        with open(entry.path, "rb") as file:  # one open and read; the size is asked only of a file too large
+            raw = file.read(jsonparse.MAX_BYTES + 1)
+            if len(raw) > jsonparse.MAX_BYTES:
+                size = os.fstat(file.fileno()).st_size
+                return [Problem(shown, 1, 1, "", f"file is {size:,} bytes; a record may be at most {jsonparse.MAX_BYTES:,} bytes")]
     except OSError as exc:
         return [Problem(shown, 0, 0, "", f"cannot read file: {exc.strerror}")]
     value, text, error = jsonparse.parse(raw)
@@ -153,6 +153,6 @@ def _read_record(dataset: Dataset, collection: str, path: Path, shown: str) -> l
         return [Problem(shown, error.line, error.col, error.pointer, error.message)]
     if not isinstance(value, dict):
         return [Problem(shown, 1, 1, "", f"a record is a JSON object {{ … }}, not {_JSON_KINDS.get(type(value), 'a value')}")]
-    record_id = path.name.removesuffix(".json")
+    record_id = entry.name.removesuffix(".json")
     dataset.records[collection][record_id] = Record(collection, record_id, shown, value, text)
     return []
