@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import shutil
 import sqlite3
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ from peacetalks.export import DOWNLOADS, dataset_version
 from peacetalks.export.dictionary import PAGE, markdown
 from peacetalks.export.version import CHANGELOG, releases
 from peacetalks.load import load
+from tests.conftest import RECORDS, run_build
 
 from .conftest import HOSTILE, PANDAS_TYPES, descriptor, export, read_csv
 
@@ -199,7 +202,7 @@ def test_sqlite_keys_are_sound_and_search_finds_demands(real_export: Path, hosti
 
 
 def test_two_exports_are_byte_identical(real_export: Path, tmp_path: Path) -> None:
-    again = export(Path(__file__).resolve().parent.parent.parent / "records", tmp_path / "again")
+    again = export(RECORDS, tmp_path / "again")
     names = sorted(p.name for p in real_export.iterdir())
     assert names == sorted(p.name for p in again.iterdir())
     for name in names:
@@ -241,9 +244,13 @@ def test_the_data_dictionary_page_is_up_to_date() -> None:
 def test_export_of_invalid_records_writes_nothing(tmp_path: Path) -> None:
     records = shutil.copytree(HOSTILE, tmp_path / "records")
     (records / "demands" / "evil-demand.json").write_text("{", encoding="utf-8")
-    from tests.conftest import run_build
-
     result = run_build("export", "--records", str(records), "--out", str(tmp_path / "out"))
     assert result.returncode == 1
     assert "evil-demand.json" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_without_source_date_epoch_the_creation_time_is_the_records_last_commit(real_export: Path) -> None:
+    stamp = subprocess.run(["git", "log", "-1", "--format=%ct", "--", "."], cwd=RECORDS, capture_output=True, text=True, check=True)
+    expected = dt.datetime.fromtimestamp(int(stamp.stdout), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert descriptor(real_export)["created"] == expected
