@@ -6,7 +6,6 @@ build, so `python build.py build` and plain `mkdocs build|serve` give the same p
 from __future__ import annotations
 
 import datetime as dt
-import posixpath
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -25,7 +24,7 @@ from ..problems import Problem
 from . import feed, fieldref, timeline
 from .graph import Key, build_graph
 from .text import Renderer, md_paragraphs, md_text, url_attr
-from .views import VIEWS, Settings, Site, date_view, page_path, sort_key
+from .views import VIEWS, Settings, Site, date_view, page_path, relative, sort_key
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 REPO = Path(__file__).resolve().parent.parent.parent
@@ -316,7 +315,7 @@ def _row(
     site: Site, page: str, record: Record, marks: list[timeline.Mark], kind: str, events: list[tuple[edtf.Span, str]]
 ) -> dict[str, Any]:
     link = site.link(page, (record.collection, record.id))
-    href = posixpath.relpath(page_path((record.collection, record.id)).removesuffix(".md") + ".html", posixpath.dirname(page) or ".")
+    href = relative(page, page_path((record.collection, record.id)).removesuffix(".md") + ".html")
     return {
         "row": timeline.Row(record.label, href, tuple(marks)),
         "kind": kind,
@@ -380,6 +379,7 @@ def demand_meeting_matrix(site: Site, page: str) -> dict[str, Any]:
         ("demands", demands),
         ("meetings", meetings),
         lambda d, m: "✓" if (d, m) in pairs else "",
+        _entries(pairs),
     )
 
 
@@ -400,20 +400,36 @@ def party_topic_matrix(site: Site, page: str) -> dict[str, Any]:
         ("actors", parties),
         ("topics", topics),
         lambda a, t: str(counts[(a, t)]) if (a, t) in counts else "",
+        _entries(set(counts)),
     )
 
 
+def _entries(pairs: set[tuple[str, str]]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for r, c in pairs:
+        out.setdefault(r, []).append(c)
+    return out
+
+
 def _matrix(
-    site: Site, page: str, heading: str, intro: str, rows: tuple[str, list[str]], cols: tuple[str, list[str]], cell: Any
+    site: Site,
+    page: str,
+    heading: str,
+    intro: str,
+    rows: tuple[str, list[str]],
+    cols: tuple[str, list[str]],
+    cell: Any,
+    entries: dict[str, list[str]],
 ) -> dict[str, Any]:
+    """Rows × columns when the table fits on a screen; otherwise each row with its entries."""
     col_links = [site.link(page, (cols[0], c)) for c in cols[1]]
+    as_matrix = 0 < len(col_links) <= MATRIX_MAX_COLUMNS
+    rank = {c: i for i, c in enumerate(cols[1])}
     body = []
     for r in rows[1]:
-        cells = []
-        for c, link in zip(cols[1], col_links, strict=True):
-            value = cell(r, c)
-            cells.append({"text": value, "url": link["url"] if value and cols[0] == "topics" else None})
-        listed = [link for c, link in zip(cols[1], col_links, strict=True) if cell(r, c)]
+        values = [(cell(r, c), link) for c, link in zip(cols[1], col_links, strict=True)] if as_matrix else []
+        cells = [{"text": value, "url": link["url"] if value and cols[0] == "topics" else None} for value, link in values]
+        listed = [col_links[rank[c]] for c in sorted(entries.get(r, []), key=rank.__getitem__)]
         body.append({"link": site.link(page, (rows[0], r)), "cells": cells, "listed": listed})
     return {
         "heading": heading,
@@ -422,7 +438,7 @@ def _matrix(
         "col_noun": cols[0].capitalize(),
         "columns": col_links,
         "rows": body,
-        "as_matrix": 0 < len(col_links) <= MATRIX_MAX_COLUMNS,
+        "as_matrix": as_matrix,
     }
 
 

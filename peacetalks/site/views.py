@@ -4,8 +4,8 @@ escapes them); trusted markup (URLs built from ids, rendered Markdown) is Markup
 
 from __future__ import annotations
 
-import posixpath
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -50,6 +50,16 @@ def page_path(key: Key) -> str:
     return f"{key[0]}/{key[1]}.md"
 
 
+@lru_cache(maxsize=65536)
+def relative(page: str, target: str) -> str:
+    """`target` relative to the directory of `page` (both docs-relative paths without '..')."""
+    here, there = page.split("/")[:-1], target.split("/")
+    common = 0
+    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
+        common += 1
+    return "/".join([".."] * (len(here) - common) + there[common:])
+
+
 class Site:
     """Everything a view needs: the records, the reference graph, the Markdown renderer, links."""
 
@@ -63,7 +73,7 @@ class Site:
         return self.dataset.records[key[0]][key[1]]
 
     def link(self, page: str, key: Key, *, anchor: str = "") -> dict[str, Any]:
-        url = posixpath.relpath(page_path(key), posixpath.dirname(page) or ".")
+        url = relative(page, page_path(key))
         return {"url": Markup(url_attr(url + (f"#{anchor}" if anchor else ""))), "label": self.record(key).label, "id": key[1]}
 
     def links(self, page: str, collection: str, ids: Any) -> list[dict[str, Any]]:
@@ -71,7 +81,7 @@ class Site:
 
     def to(self, page: str, target: str) -> Markup:
         """Relative link from one generated page to another (both docs-relative .md paths)."""
-        return Markup(url_attr(posixpath.relpath(target, posixpath.dirname(page) or ".")))
+        return Markup(url_attr(relative(page, target)))
 
     def edit_url(self, record: Record) -> Markup:
         return Markup(url_attr(f"{self.settings.repo_url}/edit/{self.settings.branch}/records/{record.collection}/{record.id}.json"))
@@ -98,18 +108,23 @@ def date_view(value: Any) -> dict[str, Any] | None:
     if not isinstance(value, dict) or not isinstance(value.get("date"), str):
         return None
     text = value["date"]
-    try:
-        span = edtf.parse(text)
-        iso = span.first.isoformat()
-    except edtf.DateError:
-        iso = ""
+    words, iso = _date_words(text)
     return {
-        "words": edtf.human(text),
+        "words": words,
         "edtf": text,
         "iso": iso,
         "inferred": bool(value.get("inferred")),
         "reasoning": value.get("reasoning"),
     }
+
+
+@lru_cache(maxsize=16384)
+def _date_words(text: str) -> tuple[str, str]:
+    try:
+        iso = edtf.parse(text).first.isoformat()
+    except edtf.DateError:
+        iso = ""
+    return edtf.human(text), iso
 
 
 def sort_key(value: Any) -> str:
