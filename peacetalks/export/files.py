@@ -41,20 +41,25 @@ def write_csv(path: Path, table: Table, rows: Iterable[tuple[Any, ...]]) -> None
     """UTF-8, a header row, RFC 4180 quoting, \\n line ends; text cells safe from formula injection.
 
     Empty cells are missing values; booleans are `true`/`false`; dates are ISO 8601 already."""
-    texts = [i for i, column in enumerate(table.columns) if column.type == "string"]
+    texts = [i for i, column in enumerate(table.columns) if column.type == "string" and not column.safe]
     flags = [i for i, column in enumerate(table.columns) if column.type == "boolean"]
-    # Column by column: one comprehension per column is much faster than a loop per cell.
-    columns: list[Iterable[Any]] = list(zip(*rows, strict=True)) or [() for _ in table.columns]
-    for i in texts:
-        columns[i] = [neutralise(v) if v and v[0] in RISKY_FIRST else v for v in columns[i]]
-    for i in flags:
-        columns[i] = [None if v is None else ("true" if v else "false") for v in columns[i]]
+
+    def cells(row: tuple[Any, ...]) -> Any:
+        out = list(row)
+        for i in texts:
+            value = out[i]
+            if value and value[0] in RISKY_FIRST:
+                out[i] = neutralise(value)
+        for i in flags:
+            if out[i] is not None:
+                out[i] = "true" if out[i] else "false"
+        return out
 
     def write(target: Path) -> None:
         with target.open("w", encoding="utf-8", newline="") as stream:
             writer = csv.writer(stream, lineterminator="\n")
             writer.writerow([column.name for column in table.columns])
-            writer.writerows(zip(*columns, strict=True))
+            writer.writerows(map(cells, rows) if texts or flags else rows)
 
     atomic_write(path, write)
 

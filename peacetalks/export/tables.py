@@ -10,6 +10,7 @@ one table each. The few names and derived tables that are editorial choices are 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -42,6 +43,7 @@ class Column:
     required: bool = False
     enum: tuple[str, ...] = ()
     markdown: bool = False  # reduced from a Markdown field to plain text
+    safe: bool = False  # its values never start with a formula character (ids, enumerations, dates)
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,16 @@ def _singular(name: str) -> str:
     if name.endswith(("ses", "xes")):
         return name[:-2]
     return name[:-1] if name.endswith("s") else name
+
+
+_SAFE_START = re.compile(r"\^(?:[A-Za-z0-9]|\[(?:[A-Za-z0-9](?:-[A-Za-z0-9])?)+\])")
+
+
+def _is_safe(node: dict[str, Any]) -> bool:
+    """Whether the schema rules out a value starting with a formula character."""
+    if "enum" in node:
+        return all(str(v)[:1].isalnum() for v in node["enum"])
+    return "x-collection" in node or bool(_SAFE_START.match(str(node.get("pattern", ""))))
 
 
 def _scalar_type(node: dict[str, Any]) -> str:
@@ -180,7 +192,7 @@ class _Compiler:
         if markdown:
             description += " Plain text, reduced from Markdown."
         enum = tuple(str(v) for v in node.get("enum", ()))
-        table.columns.append(Column(name, _scalar_type(node), description, required, enum, markdown))
+        table.columns.append(Column(name, _scalar_type(node), description, required, enum, markdown, _is_safe(node)))
         if "x-collection" in node:
             table.foreign_keys.append(ForeignKey((name,), node["x-collection"], ("id",)))
         return _scalar(key, markdown)
@@ -197,7 +209,7 @@ class _Compiler:
     ) -> Step:
         target = items["x-collection"]
         owner.table.columns.append(
-            Column(name, "string", f"{_description(node)} Identifiers joined with ';'; also in a link table.", required)
+            Column(name, "string", f"{_description(node)} Identifiers joined with ';'; also in a link table.", required, safe=True)
         )
         siblings = ref_lists[target]
         merged = len(siblings) > 1
@@ -217,8 +229,10 @@ class _Compiler:
             )
             link.columns.extend(_key_columns(owner))
             if role:
-                link.columns.append(Column(role, "string", "Which field of the owner lists the identifier.", True, tuple(siblings)))
-            link.columns.append(Column(target_column, "string", _description(items), True))
+                link.columns.append(
+                    Column(role, "string", "Which field of the owner lists the identifier.", True, tuple(siblings), safe=True)
+                )
+            link.columns.append(Column(target_column, "string", _description(items), True, safe=True))
             link.columns.append(Column("position", "integer", "0-based position in the owner's list.", True))
             link.foreign_keys.append(ForeignKey(owner.key_columns, owner.table.name, owner.table.key))
             link.foreign_keys.append(ForeignKey((target_column,), target, ("id",)))
@@ -245,7 +259,8 @@ class _Compiler:
             Table(name, f"One row per item of the '{key}' field of {owner.table.name}: {_description(node)}", (*owner.key_columns, value))
         )
         link.columns.extend(_key_columns(owner))
-        link.columns.append(Column(value, "string", _description(resolve(node["items"]), _description(node)), True))
+        items = resolve(node["items"])
+        link.columns.append(Column(value, "string", _description(items, _description(node)), True, safe=_is_safe(items)))
         link.columns.append(Column("position", "integer", "0-based position in the owner's list.", True))
         link.foreign_keys.append(ForeignKey(owner.key_columns, owner.table.name, owner.table.key))
         return _string_list(key, name)
@@ -257,9 +272,10 @@ def _key_columns(owner: _Owner) -> list[Column]:
     columns = []
     for own, theirs in zip(owner.key_columns, table.key, strict=True):
         if theirs == "id":
-            columns.append(Column(own, "string", f"Identifier of the {COLLECTIONS[table.collection].singular}.", True))
+            columns.append(Column(own, "string", f"Identifier of the {COLLECTIONS[table.collection].singular}.", True, safe=True))
         else:
-            columns.append(Column(own, table.column(theirs).type, f"{table.column(theirs).description} In {table.name}.", True))
+            column = table.column(theirs)
+            columns.append(Column(own, column.type, f"{column.description} In {table.name}.", True, safe=column.safe))
     return columns
 
 
@@ -270,6 +286,7 @@ def _date_columns(name: str, description: str, required: bool) -> list[Column]:
             "string",
             f"{description} An EDTF date string (YYYY, YYYY-MM, YYYY-MM-DD, ~ approximate, ? uncertain, A/B interval).",
             required,
+            safe=True,
         ),
         Column(f"{name}_first", "date", f"The first day the date '{name}' can mean (derived, for sorting).", required),
         Column(f"{name}_last", "date", f"The last day the date '{name}' can mean (derived, for sorting).", required),
@@ -279,6 +296,7 @@ def _date_columns(name: str, description: str, required: bool) -> list[Column]:
             f"The precision of '{name}': year, month or day (for an interval, the coarser end).",
             required,
             edtf.PRECISIONS,
+            safe=True,
         ),
         Column(
             f"{name}_inferred",
@@ -299,13 +317,19 @@ def _special_tables(compiler: _Compiler) -> None:
             "Every citation of every record: the verbatim words of a source that back a claim.",
             ("collection", "record_id", "pointer"),
             [
-                Column("collection", "string", "The collection of the citing record.", True, tuple(COLLECTIONS)),
-                Column("record_id", "string", "Identifier of the citing record (in the table named by 'collection').", True),
-                Column("pointer", "string", "JSON pointer to the citation inside the record, e.g. /status_history/0/citations/1.", True),
-                Column("source_id", "string", _description(resolve(props["source"])), True),
+                Column("collection", "string", "The collection of the citing record.", True, tuple(COLLECTIONS), safe=True),
+                Column("record_id", "string", "Identifier of the citing record (in the table named by 'collection').", True, safe=True),
+                Column(
+                    "pointer",
+                    "string",
+                    "JSON pointer to the citation inside the record, e.g. /status_history/0/citations/1.",
+                    True,
+                    safe=True,
+                ),
+                Column("source_id", "string", _description(resolve(props["source"])), True, safe=True),
                 Column("quote", "string", _description(props["quote"]), True),
                 Column("attribution", "string", _description(props["attribution"])),
-                Column("supports", "string", _description(props["supports"]) + " Field names joined with ';'."),
+                Column("supports", "string", _description(props["supports"]) + " Field names joined with ';'.", safe=True),
                 Column("note", "string", _description(resolve(props["note"])) + " Plain text, reduced from Markdown.", markdown=True),
             ],
             [ForeignKey(("source_id",), "sources", ("id",))],
@@ -317,9 +341,9 @@ def _special_tables(compiler: _Compiler) -> None:
             "Identifiers records had before they were renamed; the site redirects them.",
             ("collection", "former_id"),
             [
-                Column("collection", "string", "The collection of the renamed record.", True, tuple(COLLECTIONS)),
-                Column("record_id", "string", "The record's current identifier.", True),
-                Column("former_id", "string", "An identifier the record had before.", True),
+                Column("collection", "string", "The collection of the renamed record.", True, tuple(COLLECTIONS), safe=True),
+                Column("record_id", "string", "The record's current identifier.", True, safe=True),
+                Column("former_id", "string", "An identifier the record had before.", True, safe=True),
             ],
         )
     )
@@ -465,16 +489,16 @@ DERIVED: tuple[Derived, ...] = (
     Derived(
         "demands",
         (
-            Column("latest_status", "string", "The status in the last entry of the status history (derived).", enum=_STATUSES),
-            Column("latest_status_date", "string", "The EDTF date of the last entry of the status history (derived)."),
+            Column("latest_status", "string", "The status in the last entry of the status history (derived).", enum=_STATUSES, safe=True),
+            Column("latest_status_date", "string", "The EDTF date of the last entry of the status history (derived).", safe=True),
         ),
         _latest_status,
     ),
     Derived(
         "demand_meetings",
         (
-            Column("demand_id", "string", "Identifier of the demand.", True),
-            Column("meeting_id", "string", "Identifier of the meeting.", True),
+            Column("demand_id", "string", "Identifier of the demand.", True, safe=True),
+            Column("meeting_id", "string", "Identifier of the meeting.", True, safe=True),
             Column("raised_at", "boolean", "Whether the demand's 'raised_at' list names the meeting.", True),
             Column("listed_by_meeting", "boolean", "Whether the meeting's 'demands' list names the demand.", True),
         ),
