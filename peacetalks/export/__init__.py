@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from ..collections import COLLECTIONS
 from ..load import Dataset
 from . import files, package, tables
 from .version import created, dataset_version
@@ -31,13 +32,20 @@ def _downloads() -> list[tuple[str, str]]:
         (DATASET_JSON, "Every record, nested as in the source files, by collection, with the dataset version."),
         (SQLITE, "SQLite database: a table per CSV file with primary and foreign keys, and full-text search on titles and summaries."),
     ]
-    return listed + [(f"{table.name}.csv", table.description) for table in tables.tables()]
+    return listed + [(f"{table.name}.csv", _describe(table)) for table in tables.tables()]
+
+
+def _describe(table: tables.Table) -> str:
+    if table.collection:
+        return f"One row per {COLLECTIONS[table.collection].singular}: {table.description[:1].lower()}{table.description[1:]}"
+    return table.description
 
 
 DOWNLOADS: list[tuple[str, str]] = _downloads()
 
 
 def write_exports(dataset: Dataset, out: Path) -> None:
+    """Write every file of `DOWNLOADS` into `out` (created if needed) from a dataset that passed the check."""
     out.mkdir(parents=True, exist_ok=True)
     version = dataset_version()
     stamp = created(dataset.root)
