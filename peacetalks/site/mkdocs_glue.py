@@ -105,6 +105,12 @@ def _add(files: Files, file: File) -> None:
     files.append(file)
 
 
+def on_serve(server: Any, config: Any, builder: Any) -> Any:
+    """Rebuild when a record changes, also when PEACETALKS_RECORDS points outside the repository."""
+    server.watch(str(records_dir(config).absolute()))
+    return server
+
+
 def on_post_build(config: Any) -> None:
     """Under plain mkdocs, write the data files too (build_site writes them itself)."""
     global _standalone
