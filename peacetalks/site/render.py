@@ -30,6 +30,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 REPO = Path(__file__).resolve().parent.parent.parent
 MATRIX_MAX_COLUMNS = 30
 TEASER_ROWS = 8
+TIMELINE_MAX_ROWS = 400  # beyond this a one-row-per-record drawing stops being readable (and pages grow large)
 
 INTROS = {
     "demands": "Every demand, condition, proposal and offer in the dataset, with who made it of whom and its latest status.",
@@ -330,6 +331,10 @@ def _row(
 
 def timeline_view(site: Site, page: str) -> dict[str, Any]:
     rows = timeline_rows(site, page)
+    total, limited = len(rows), ""
+    if total > TIMELINE_MAX_ROWS:
+        rows = [r for r in rows if r["kind"] == "meeting"][-TIMELINE_MAX_ROWS:]
+        limited = f"the {len(rows)} latest meetings of {total} dated records"
     svg = timeline.draw(
         [r["row"] for r in rows],
         "timeline",
@@ -359,7 +364,7 @@ def timeline_view(site: Site, page: str) -> dict[str, Any]:
                 )
             ),
         }
-    return {"svg": Markup(svg) if svg else None, "events": events, "legend": timeline.legend(kinds), "recent": recent}
+    return {"svg": Markup(svg) if svg else None, "events": events, "legend": timeline.legend(kinds), "recent": recent, "limited": limited}
 
 
 def demand_meeting_matrix(site: Site, page: str) -> dict[str, Any]:
