@@ -6,17 +6,12 @@ peacetalks.sqlite and datapackage.json into `out`. The same records give the sam
 from __future__ import annotations
 
 import json
-import multiprocessing
-import threading
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from ..collections import COLLECTIONS
 from ..load import Dataset
 from . import files, package, tables
+from .parallel import beside
 from .version import created, dataset_version
 
 __all__ = ["DOWNLOADS", "dataset_version", "write_exports"]
@@ -60,38 +55,10 @@ def write_exports(dataset: Dataset, out: Path) -> None:
         "licenses": [package.DATA_LICENSE],
     }
     about = {key: value if isinstance(value, str) else json.dumps(value, ensure_ascii=False) for key, value in header.items()}
-    with _beside(files.write_sqlite, out / SQLITE, every, rows, about) as database:
+    with beside(files.write_sqlite, out / SQLITE, every, rows, about) as database:
         paths = {table.name: out / f"{table.name}.csv" for table in every}
         for table in every:
             files.write_csv(paths[table.name], table, rows[table.name])
         files.write_dataset_json(out / DATASET_JSON, dataset, header)
         files.write_json(out / DATAPACKAGE, package.datapackage(dataset, every, paths, version, stamp))
         database()
-
-
-@contextmanager
-def _beside(work: Callable[..., None], *args: Any) -> Iterator[Callable[[], None]]:
-    """Run `work(*args)` while the caller writes the other files; yields a function that waits for it.
-
-    In a single-threaded process (the command line, the benchmark) it runs in a forked child,
-    which shares the rows without copying them and uses the second core. Where other threads
-    exist (a live-reloading server), forking is unsafe, so it runs in a thread, where SQLite
-    still does much of its work outside the GIL."""
-    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
-        child = multiprocessing.get_context("fork").Process(target=work, args=args, daemon=True)
-        child.start()
-
-        def join() -> None:
-            child.join()
-            if child.exitcode != 0:
-                raise RuntimeError(f"writing {args[0]} failed (exit code {child.exitcode})")
-
-        try:
-            yield join
-        finally:
-            if child.is_alive():
-                child.join()
-        return
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        future = pool.submit(work, *args)
-        yield future.result

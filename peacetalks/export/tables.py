@@ -11,7 +11,7 @@ one table each. The few names and derived tables that are editorial choices are 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
@@ -19,8 +19,8 @@ from typing import Any
 from .. import edtf
 from ..collections import COLLECTIONS
 from ..load import Dataset
-from ..schemas import load_schemas, resolve
-from .text import plain_text
+from ..schemas import field_rules, load_schemas, resolve, values_at
+from .text import plain_text, prepare
 
 Row = tuple[Any, ...]
 Rows = dict[str, list[Row]]
@@ -538,6 +538,7 @@ def rows(dataset: Dataset) -> Rows:
     """Every table's rows, in key order (records are visited in id order)."""
     plan = schema()
     out: Rows = {name: [] for name in plan.tables}
+    prepare(text for record in dataset.all() for text in _markdown(record.collection, record.data))
     for name in COLLECTIONS:
         records = dataset.records[name]
         table = out[name]
@@ -551,6 +552,12 @@ def rows(dataset: Dataset) -> Rows:
     for derived in DERIVED:
         derived.fill(out, plan)
     return out
+
+
+def _markdown(collection: str, data: dict[str, Any]) -> Iterator[str]:
+    for rule in field_rules(collection):
+        if rule.kind == "markdown":
+            yield from (value for _, value in values_at(data, rule.path) if isinstance(value, str))
 
 
 def tables() -> Iterable[Table]:

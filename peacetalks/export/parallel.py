@@ -1,0 +1,59 @@
+"""Using the second core: run one piece of work beside the caller's.
+
+In a single-threaded process (the command line, the benchmark) the work runs in a forked
+child, which sees the parent's data without copying it and sends back only its result. Where
+other threads exist (a live-reloading server) forking is unsafe, so it runs in a thread."""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+def can_fork() -> bool:
+    return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
+@contextmanager
+def beside(work: Callable[..., T], *args: Any) -> Iterator[Callable[[], T]]:
+    """Start `work(*args)`; yields a function that waits for it and returns its result."""
+    if not can_fork():
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            yield pool.submit(work, *args).result
+        return
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+
+    def run() -> None:
+        try:
+            result: tuple[bool, Any] = (True, work(*args))
+        except BaseException as exc:  # reported to the parent, which raises
+            result = (False, f"{type(exc).__name__}: {exc}")
+        sender.send(result)
+
+    child = context.Process(target=run, daemon=True)
+    child.start()
+    sender.close()
+
+    def wait() -> T:
+        try:
+            ok, value = receiver.recv()
+        except EOFError:
+            ok, value = False, "the worker process ended without a result"
+        child.join()
+        if not ok:
+            raise RuntimeError(f"{getattr(work, '__name__', 'work')} failed in a worker process: {value}")
+        result: T = value
+        return result
+
+    try:
+        yield wait
+    finally:
+        child.join()
+        receiver.close()
