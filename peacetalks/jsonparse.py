@@ -25,7 +25,6 @@ _ESCAPED_BAD = re.compile(r"\\u(00[01][0-8bBcCeEfF]|001[0-9a-fA-F]|007[fF]|202[a
 # Numbers beyond this lose precision in JavaScript and most JSON tools.
 MAX_SAFE_INTEGER = 2**53 - 1
 _ALLOWED_CONTROLS = {"\t", "\n", "\r"}
-_RAW_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # control characters other than _ALLOWED_CONTROLS
 
 
 @dataclass(frozen=True)
@@ -107,7 +106,8 @@ def parse(raw: bytes) -> tuple[Any, str, ParseError | None]:
         return None, "", ParseError(line, col, "", f"invalid UTF-8 (byte 0x{raw[exc.start]:02x}): save the file as UTF-8")
     if not text.strip():
         return None, text, ParseError(1, 1, "", "file is empty: write the record as a JSON object, or delete the file")
-    if text.count("[") + text.count("{") > MAX_DEPTH:
+    value = _canonical_fast(raw)  # its files are at most MAX_DEPTH deep
+    if value is _SLOW and text.count("[") + text.count("{") > MAX_DEPTH:
         deep = _too_deep(text)
         if deep >= 0:
             line, col = line_col(text, deep)
@@ -116,7 +116,6 @@ def parse(raw: bytes) -> tuple[Any, str, ParseError | None]:
                 text,
                 ParseError(line, col, "", f"arrays and objects nested more than {MAX_DEPTH} levels deep: a record needs only a few levels"),
             )
-    value = _canonical_fast(raw)
     try:
         if value is _SLOW:
             value = json.loads(text, object_pairs_hook=_pairs, parse_constant=_constant, parse_int=_int, parse_float=_float)
@@ -136,6 +135,8 @@ _SLOW = object()
 # A number written as a value in 2-space indented JSON: after a key, or alone on a line in an array.
 _NUMBER_AFTER_KEY = re.compile(rb'": [-0-9]')
 _NUMBER_ITEM = re.compile(rb"\n *[-0-9]")
+# In 2-space indented JSON a bracket nested d levels deep sits on a line indented 2(d-1) spaces.
+_DEEP_LINE = re.compile(rb"\n" + b" " * (2 * MAX_DEPTH))
 
 
 def _canonical_fast(raw: bytes) -> Any:
@@ -145,7 +146,7 @@ def _canonical_fast(raw: bytes) -> Any:
     Writing the value back identically proves there were no duplicate keys; with no numbers
     there is nothing the strict parser's number rules would reject. The checks that follow
     (control and bidi characters) run on both paths."""
-    if not raw.startswith(b"{") or _NUMBER_AFTER_KEY.search(raw) or _NUMBER_ITEM.search(raw):
+    if not raw.startswith(b"{") or _NUMBER_AFTER_KEY.search(raw) or _NUMBER_ITEM.search(raw) or _DEEP_LINE.search(raw):
         return _SLOW
     try:
         value = orjson.loads(raw)
@@ -228,7 +229,10 @@ def _find_reject(text: str) -> tuple[str, int]:
 
 
 def _bad_characters(text: str, value: Any) -> ParseError | None:
-    if not (_RAW_BAD.search(text) or _ESCAPED_BAD.search(text) or _has_raw_control(text)):
+    # ASCII text can hold no bidi character. A raw control character (other than tab, LF, CR)
+    # cannot be in a parsed text at all: JSON forbids it inside strings and between tokens.
+    raw_bad = "\x7f" in text if text.isascii() else _RAW_BAD.search(text) is not None
+    if not (raw_bad or _ESCAPED_BAD.search(text)):
         return None
     for pointer, string, is_key in _strings(value, ""):
         for char in string:
@@ -240,10 +244,6 @@ def _bad_characters(text: str, value: Any) -> ParseError | None:
                 message = f"unpaired surrogate \\u{ord(char):04x} in text: write the character itself instead of a \\u escape"
                 return _located(text, pointer, message, is_key)
     return None
-
-
-def _has_raw_control(text: str) -> bool:
-    return _RAW_CONTROL.search(text) is not None
 
 
 def _located(text: str, pointer: str, message: str, is_key: bool = False) -> ParseError:
