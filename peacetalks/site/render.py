@@ -6,6 +6,8 @@ build, so `python build.py build` and plain `mkdocs build|serve` give the same p
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import posixpath
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -126,7 +128,8 @@ def render(dataset: Dataset, settings: Settings, *, records_dir: Path | None = N
     out.pages["cite.md"] = env.get_template("cite.md.j2").render(cite_view(settings, epoch))
     changelog = changelog or REPO / "CHANGELOG.md"
     text = changelog.read_text("utf-8") if changelog.is_file() else ""
-    body = renderer.html(text, "changelog.md", "CHANGELOG.md\0", min_heading=2) if text else None
+    in_repository = functools.partial(_repository_file, settings)
+    body = renderer.html(text, "changelog.md", "CHANGELOG.md\0", min_heading=2, elsewhere=in_repository) if text else None
     out.pages["changelog.md"] = env.get_template("changelog.md.j2").render({"body": body})
     out.problems = _link_problems(dataset, renderer)
     return out
@@ -152,6 +155,11 @@ def _link_problems(dataset: Dataset, renderer: Renderer) -> list[Problem]:
         line, col = locate(record.text, pointer) if record else (0, 0)
         problems.append(Problem(path, line, col, pointer, item.message))
     return sorted(set(problems))
+
+
+def _repository_file(settings: Settings, path: str) -> str:
+    """A file of the repository (linked from CHANGELOG.md at its root), on the repository's host."""
+    return url_attr(f"{settings.repo_url}/blob/{settings.branch}/{posixpath.normpath(path)}")
 
 
 def redirect(target: str, label: str) -> str:

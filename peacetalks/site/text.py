@@ -71,8 +71,11 @@ class Renderer:
         md.disable(["image", "html_block", "html_inline"])
         self._md = md
 
-    def html(self, text: str, page: str, pointer: str, *, min_heading: int = 2) -> Markup:
+    def html(self, text: str, page: str, pointer: str, *, min_heading: int = 2, elsewhere: Callable[[str], str] | None = None) -> Markup:
         """Markdown → HTML for a field of the record shown on `page` (a docs-relative .md path).
+
+        A relative link to no page of the site is a problem, unless `elsewhere` maps it to an address
+        (the changelog links to files of the repository).
 
         Headings are shifted so the highest is `min_heading`: the page keeps its one h1."""
         env: dict[str, Any] = {}
@@ -85,7 +88,7 @@ class Renderer:
             for item in [token, *(token.children or [])]:
                 if item.type == "link_open":
                     href = item.attrGet("href")
-                    item.attrSet("href", self._resolve(str(href or ""), page, pointer))
+                    item.attrSet("href", self._resolve(str(href or ""), page, pointer, elsewhere))
         rendered = self._md.renderer.render(tokens, self._md.options, env)
         return Markup(_inert_text(rendered))
 
@@ -96,7 +99,7 @@ class Renderer:
             rendered = rendered[3:-4]
         return Markup(rendered.replace("\n", "&#10;"))
 
-    def _resolve(self, href: str, page: str, pointer: str) -> str:
+    def _resolve(self, href: str, page: str, pointer: str, elsewhere: Callable[[str], str] | None = None) -> str:
         if not href or href.startswith("#") or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", href) or href.startswith("//"):
             return href
         path, _, fragment = href.partition("#")
@@ -106,6 +109,8 @@ class Renderer:
             )
             return "#"
         target = posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
+        if target not in self.pages and elsewhere is not None:
+            return elsewhere(path) + (f"#{fragment}" if fragment else "")
         if target not in self.pages:
             hint = f" (the record's page is {page})"
             self.problems.append(LinkProblem(pointer, f"link '{href}' leads to no page of the site{hint}: link to ../<collection>/<id>.md"))

@@ -161,3 +161,14 @@ def test_home_page_counts_and_links(basic_site: Path) -> None:
     assert "Demands 3" in text and "Meetings 3" in text
     for target in ("explore/timeline.html", "downloads.html", "cite.html", "feed.xml", "methodology.html"):
         assert target in page.article_links
+
+
+def test_changelog_page_renders_the_changelog(basic_site: Path) -> None:
+    from tests.conftest import REPO
+
+    changelog = REPO / "CHANGELOG.md"
+    page = parse(basic_site / "changelog.html")
+    assert [level for level, _ in page.headings].count(1) == 1
+    if changelog.is_file():
+        releases = re.findall(r"^## \[([^\]]+)\]", changelog.read_text("utf-8"), re.M)
+        assert releases and all(release in page.article_text for release in releases)
