@@ -2,12 +2,16 @@
 
 `python build.py build` renders first (to report located problems) and hands the result over
 through `preloaded`; plain `mkdocs build|serve` renders from records/ here, so live reload
-picks up an edited record."""
+picks up an edited record. Under `mkdocs serve` the hook keeps the last render and re-renders
+only what an edit can change (incremental.py); with `--dirty`, MkDocs then rebuilds only the
+pages whose Markdown changed, as they are read from a per-process cache directory."""
 
 from __future__ import annotations
 
 import logging
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +21,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 from ..load import Dataset
+from . import incremental
 from .render import Rendered, render
 from .views import Settings
 
@@ -24,6 +29,30 @@ log = logging.getLogger("mkdocs.plugins.peacetalks")
 
 _preloaded: tuple[Dataset, Rendered] | None = None
 _standalone: Dataset | None = None
+_serve_cache: Path | None = None  # set under `mkdocs serve`: generated pages live here as files
+_serve_state: incremental.State | None = None
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    global _serve_cache, _serve_state
+    if command == "serve":
+        _serve_cache = Path(tempfile.mkdtemp(prefix="peacetalks-pages-"))
+        _serve_state = None
+    if dirty:
+        logging.getLogger("mkdocs.commands.build").addFilter(_dirty_warning)
+
+
+def _dirty_warning(record: logging.LogRecord) -> bool:
+    """Drop MkDocs' warning that --dirty is in use: under strict it would abort every serve build.
+    The hook re-renders whatever an edit changes, so the warning does not apply to generated pages."""
+    return "A 'dirty' build is being performed" not in record.getMessage()
+
+
+def on_shutdown() -> None:
+    global _serve_cache, _serve_state
+    if _serve_cache is not None:
+        shutil.rmtree(_serve_cache, ignore_errors=True)
+    _serve_cache, _serve_state = None, None
 
 
 @contextmanager
@@ -77,7 +106,7 @@ def _prune(nav: Any, docs: Path) -> Any:
 
 
 def on_files(files: Files, config: Any) -> Files:
-    global _standalone
+    global _standalone, _serve_state
     if _preloaded is not None:
         rendered = _preloaded[1]
     else:
@@ -85,14 +114,32 @@ def on_files(files: Files, config: Any) -> Files:
         from ..problems import summary
 
         dataset, problems = check(records_dir(config))
+        state = None
         if not problems:
-            rendered = render(dataset, settings(config), records_dir=records_dir(config))
+            if _serve_cache is not None:
+                state, _ = incremental.update(_serve_state, dataset, settings(config), records_dir(config))
+                rendered = state.rendered
+            else:
+                rendered = render(dataset, settings(config), records_dir=records_dir(config))
             problems = rendered.problems
         if problems:
             raise PluginError("\n".join(p.format() for p in problems) + f"\nrecords have problems: {summary(problems)}")
         _standalone = dataset
+        if state is not None and _serve_cache is not None:
+            _serve_state = state
+            return _add_cached(files, config, rendered, _serve_cache)
     for path, text in sorted(rendered.pages.items()):
         _add(files, File.generated(config, path, content=text))
+    for path, data in sorted(rendered.files.items()):
+        _add(files, File.generated(config, path, content=data))
+    return files
+
+
+def _add_cached(files: Files, config: Any, rendered: Rendered, cache: Path) -> Files:
+    """Pages as files under `cache`, rewritten only when changed, so `--dirty` skips the rest."""
+    incremental.write_changed(rendered.pages, cache)
+    for path in sorted(rendered.pages):
+        _add(files, File(path, str(cache), config.site_dir, config.use_directory_urls))
     for path, data in sorted(rendered.files.items()):
         _add(files, File.generated(config, path, content=data))
     return files

@@ -10,6 +10,13 @@ _REPO = str(Path(__file__).resolve().parent.parent.parent)
 if _REPO not in sys.path:
     sys.path.insert(0, _REPO)
 
-from peacetalks.site.mkdocs_glue import on_config, on_files, on_post_build, on_serve  # noqa: E402
+from peacetalks.site.mkdocs_glue import (  # noqa: E402
+    on_config,
+    on_files,
+    on_post_build,
+    on_serve,
+    on_shutdown,
+    on_startup,
+)
 
-__all__ = ["on_config", "on_files", "on_post_build", "on_serve"]
+__all__ = ["on_config", "on_files", "on_post_build", "on_serve", "on_shutdown", "on_startup"]

@@ -1,0 +1,147 @@
+"""`make serve`: the real `mkdocs serve` shows an edited record on its page and on the pages
+that link to it, and serve mode's partial re-render gives the same pages as a full render."""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from peacetalks.collections import COLLECTIONS
+from peacetalks.pipeline import check
+from peacetalks.site import incremental
+from peacetalks.site.render import render
+from peacetalks.site.views import Settings
+from tests.conftest import REPO
+from tests.site.conftest import FIXTURES
+
+SETTINGS = Settings("https://example.org/repo", "main", False)
+WAIT = 300  # seconds before giving up on the server: a guard against hanging, not a timing test
+
+
+def serve_command(address: str) -> list[str]:
+    """The `serve:` recipe of the Makefile, with a private address."""
+    lines = (REPO / "Makefile").read_text("utf-8").splitlines()
+    recipe = lines[lines.index(next(x for x in lines if x.startswith("serve:"))) + 1]
+    words = shlex.split(recipe.strip().replace("$(BIN)", str(REPO / ".venv" / "bin")))
+    assert words[1] == "serve", recipe
+    return [*words, "--dev-addr", address]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return str(response.read().decode("utf-8"))
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return None
+
+
+def wait_for(url: str, text: str, server: subprocess.Popen[bytes]) -> str:
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        assert server.poll() is None, "mkdocs serve exited"
+        page = fetch(url)
+        if page is not None and text in page:
+            return page
+        time.sleep(0.2)
+    raise AssertionError(f"{url} never showed {text!r}")
+
+
+def set_title(path: Path, title: str) -> None:
+    data = json.loads(path.read_text("utf-8"))
+    old = json.dumps(data["title"], ensure_ascii=False)
+    path.write_text(path.read_text("utf-8").replace(old, json.dumps(title, ensure_ascii=False), 1), "utf-8")
+
+
+def test_serve_shows_an_edited_title_on_the_page_and_on_pages_linking_to_it(tmp_path: Path) -> None:
+    records = tmp_path / "records"
+    shutil.copytree(FIXTURES / "basic", records)
+    demand = records / "demands" / "cap-army.json"
+    data = json.loads(demand.read_text("utf-8"))
+    base = f"http://127.0.0.1:{free_port()}"
+    env = dict(os.environ, PEACETALKS_RECORDS=str(records), NO_MKDOCS_2_WARNING="1")
+    log = (tmp_path / "serve.log").open("wb")
+    server = subprocess.Popen(
+        serve_command(base.removeprefix("http://")), cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    try:
+        wait_for(f"{base}/demands/cap-army.html", data["title"], server)
+        actor = f"{base}/actors/{data['made_by'][0]}.html"
+        assert data["title"] in (fetch(actor) or "")
+        set_title(demand, "State B to cap its army at twelve units")
+        wait_for(f"{base}/demands/cap-army.html", "State B to cap its army at twelve units", server)
+        for linking in (actor, f"{base}/meetings/round-one.html", f"{base}/demands/index.html"):
+            page = wait_for(linking, "State B to cap its army at twelve units", server)
+            assert data["title"] + "<" not in page, linking
+        untouched = fetch(f"{base}/topics/alliances.html")
+        assert untouched is not None and "twelve units" not in untouched
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+        log.close()
+    assert "ERROR" not in (tmp_path / "serve.log").read_text("utf-8", "replace")
+
+
+def labelled(records: Path) -> list[Path]:
+    """One record file of each collection."""
+    return [sorted(folder.glob("*.json"))[0] for folder in sorted(p for p in records.iterdir() if p.is_dir())]
+
+
+@pytest.mark.parametrize("index", range(6))
+def test_partial_render_after_an_edit_equals_a_full_render(tmp_path: Path, index: int) -> None:
+    records = tmp_path / "records"
+    shutil.copytree(FIXTURES / "basic", records)
+    before, problems = check(records)
+    assert problems == []
+    state, _ = incremental.update(None, before, SETTINGS, records)
+    path = labelled(records)[index]
+    data = json.loads(path.read_text("utf-8"))
+    field = COLLECTIONS[path.parent.name].label
+    old = json.dumps(data[field], ensure_ascii=False)
+    path.write_text(path.read_text("utf-8").replace(old, json.dumps(f"Renamed record {index}"), 1), "utf-8")
+    after, problems = check(records)
+    assert problems == []
+    new_state, changed = incremental.update(state, after, SETTINGS, records)
+    full = render(after, SETTINGS, records_dir=records)
+    assert new_state.rendered.pages == full.pages
+    assert new_state.rendered.files == full.files
+    assert any(f"Renamed record {index}" in full.pages[p] for p in changed)
+    assert len(changed) < len(full.pages)
+
+
+def test_partial_render_after_moving_a_reference_equals_a_full_render(tmp_path: Path) -> None:
+    """A demand made by another actor: the old actor's page loses it, the new one's gains it."""
+    records = tmp_path / "records"
+    shutil.copytree(FIXTURES / "basic", records)
+    before, problems = check(records)
+    assert problems == []
+    state, _ = incremental.update(None, before, SETTINGS, records)
+    demand = records / "demands" / "cap-army.json"
+    text = demand.read_text("utf-8")
+    assert '"made_by": [\n    "state-a"\n  ]' in text
+    demand.write_text(text.replace('"made_by": [\n    "state-a"\n  ]', '"made_by": [\n    "mediator-c"\n  ]'), "utf-8")
+    after, problems = check(records)
+    assert problems == []
+    new_state, changed = incremental.update(state, after, SETTINGS, records)
+    assert {"actors/state-a.md", "actors/mediator-c.md"} <= changed
+    assert new_state.rendered.pages == render(after, SETTINGS, records_dir=records).pages
