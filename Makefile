@@ -36,7 +36,7 @@ fmt: $(RUNTIME)
 	$(BIN)/python build.py fmt
 
 serve: $(RUNTIME)
-	$(BIN)/mkdocs serve --livereload
+	$(BIN)/mkdocs serve --livereload --dirty
 
 # Headless Chromium for the browser tests: Debian's package where apt is available,
 # otherwise Playwright's own download.
