@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
 from ..load import Dataset
@@ -158,7 +159,28 @@ def on_serve(server: Any, config: Any, builder: Any) -> Any:
     return server
 
 
+@event_priority(50)  # before the search plugin writes its index
 def on_post_build(config: Any) -> None:
+    if _serve_cache is not None:
+        _merge_search_index(config)
+    _write_exports(config)
+
+
+def _merge_search_index(config: Any) -> None:
+    """Under --dirty the search plugin indexes only the pages just rebuilt and merges them with
+    the previous index for one page only; merge for every rebuilt page so search stays whole."""
+    search = config.plugins.get("material/search")
+    previous = getattr(search, "search_index_prev", None)
+    if search is None or previous is None:
+        return
+    current = search.search_index.entries
+    rebuilt = {entry["location"].partition("#")[0] for entry in current}
+    kept = [entry for entry in previous.entries if entry["location"].partition("#")[0] not in rebuilt]
+    search.search_index.entries = kept + current
+    search.search_index_prev = None
+
+
+def _write_exports(config: Any) -> None:
     """Under plain mkdocs, write the data files too (build_site writes them itself)."""
     global _standalone
     if _standalone is not None and _preloaded is None:

@@ -84,13 +84,19 @@ def test_serve_shows_an_edited_title_on_the_page_and_on_pages_linking_to_it(tmp_
         wait_for(f"{base}/demands/cap-army.html", data["title"], server)
         actor = f"{base}/actors/{data['made_by'][0]}.html"
         assert data["title"] in (fetch(actor) or "")
-        set_title(demand, "State B to cap its army at twelve units")
-        wait_for(f"{base}/demands/cap-army.html", "State B to cap its army at twelve units", server)
+        set_title(demand, "Renamed: an army ceiling for State B")
+        wait_for(f"{base}/demands/cap-army.html", "Renamed: an army ceiling for State B", server)
         for linking in (actor, f"{base}/meetings/round-one.html", f"{base}/demands/index.html"):
-            page = wait_for(linking, "State B to cap its army at twelve units", server)
+            page = wait_for(linking, "Renamed: an army ceiling for State B", server)
             assert data["title"] + "<" not in page, linking
         untouched = fetch(f"{base}/topics/alliances.html")
-        assert untouched is not None and "twelve units" not in untouched
+        assert untouched is not None and "Renamed: an army ceiling" not in untouched
+        index = json.loads(wait_for(f"{base}/search/search_index.json", "Renamed: an army ceiling", server))
+        locations = [entry["location"] for entry in index["docs"]]
+        assert len(locations) == len(set(locations)), "a rebuilt page is indexed twice"
+        assert {"topics/alliances.html", "demands/cap-army.html", "index.html"} <= {x.partition("#")[0] for x in locations}
+        stale = [e["location"] for e in index["docs"] if data["title"] + "<" in e["text"] or e["title"] == data["title"]]
+        assert stale == []
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
