@@ -21,7 +21,7 @@ STEPS = (
 def test_bench_runs_end_to_end_and_writes_the_table(tmp_path: Path) -> None:
     results = tmp_path / "results.md"
     done = subprocess.run(
-        [sys.executable, "-m", "bench", "--sizes", "30", "--work", str(tmp_path / "work"), "--results", str(results)],
+        [sys.executable, "-m", "bench", "--sizes", "30", "--repeat", "2", "--work", str(tmp_path / "work"), "--results", str(results)],
         cwd=REPO,
         capture_output=True,
         text=True,
