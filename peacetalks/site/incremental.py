@@ -87,7 +87,7 @@ def update(previous: State | None, dataset: Dataset, settings: Settings, records
     graph = build_graph(dataset)
     changed = changed_keys(previous.texts, texts)
     keys = {k for k in affected(changed, (previous.graph, graph)) if k[1] in dataset.records[k[0]]}
-    fresh = _render_some(dataset, settings, records_dir, keys)
+    fresh = _render_some(dataset, graph, settings, records_dir, keys)
     pages = dict(previous.rendered.pages)
     files = dict(previous.rendered.files)
     record_files = dict(previous.record_files)
@@ -102,9 +102,8 @@ def update(previous: State | None, dataset: Dataset, settings: Settings, records
     return State(settings, texts, graph, rendered, record_files), set(fresh.pages)
 
 
-def _render_some(dataset: Dataset, settings: Settings, records_dir: Path, keys: set[Key]) -> Rendered:
+def _render_some(dataset: Dataset, graph: Graph, settings: Settings, records_dir: Path, keys: set[Key]) -> Rendered:
     """render() restricted to the record pages of `keys`, plus every non-record page."""
-    graph = build_graph(dataset)
     record_pages = {page_path((r.collection, r.id)) for r in dataset.all()}
     docs = REPO / "docs"
     hand_written = {p.relative_to(docs).as_posix() for p in docs.rglob("*.md")}
@@ -145,13 +144,12 @@ def _render_some(dataset: Dataset, settings: Settings, records_dir: Path, keys: 
     return out
 
 
-def write_changed(pages: dict[str, str], cache: Path) -> None:
-    """Write each page under `cache` only when its bytes differ, so MkDocs' --dirty mtime test
-    (File.is_modified) is true for exactly the changed pages."""
+def write_changed(pages: dict[str, str], written: dict[str, str], cache: Path) -> None:
+    """Write each page under `cache` only when it differs from what was `written` there before,
+    so MkDocs' --dirty mtime test (File.is_modified) is true for exactly the changed pages."""
     for path, text in pages.items():
-        target = cache / path
-        data = text.encode("utf-8")
-        if target.is_file() and target.read_bytes() == data:
+        if written.get(path) == text:
             continue
+        target = cache / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        target.write_bytes(text.encode("utf-8"))

@@ -115,7 +115,7 @@ def on_files(files: Files, config: Any) -> Files:
         from ..problems import summary
 
         dataset, problems = check(records_dir(config))
-        state = None
+        state, previous = None, _serve_state
         if not problems:
             if _serve_cache is not None:
                 state, _ = incremental.update(_serve_state, dataset, settings(config), records_dir(config))
@@ -128,7 +128,8 @@ def on_files(files: Files, config: Any) -> Files:
         _standalone = dataset
         if state is not None and _serve_cache is not None:
             _serve_state = state
-            return _add_cached(files, config, rendered, _serve_cache)
+            written = previous.rendered.pages if previous is not None else {}
+            return _add_cached(files, config, rendered, written, _serve_cache)
     for path, text in sorted(rendered.pages.items()):
         _add(files, File.generated(config, path, content=text))
     for path, data in sorted(rendered.files.items()):
@@ -136,9 +137,9 @@ def on_files(files: Files, config: Any) -> Files:
     return files
 
 
-def _add_cached(files: Files, config: Any, rendered: Rendered, cache: Path) -> Files:
+def _add_cached(files: Files, config: Any, rendered: Rendered, written: dict[str, str], cache: Path) -> Files:
     """Pages as files under `cache`, rewritten only when changed, so `--dirty` skips the rest."""
-    incremental.write_changed(rendered.pages, cache)
+    incremental.write_changed(rendered.pages, written, cache)
     for path in sorted(rendered.pages):
         _add(files, File(path, str(cache), config.site_dir, config.use_directory_urls))
     for path, data in sorted(rendered.files.items()):
