@@ -4,6 +4,7 @@ Anything under records/ that is not a record, or a source's text snapshot, is a 
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -59,6 +60,20 @@ def display_path(path: Path) -> str:
 
 
 def load(records_dir: Path) -> tuple[Dataset, list[Problem]]:
+    """Read every record; the cyclic garbage collector is paused meanwhile.
+
+    Parsing makes millions of small objects and no reference cycles, so collecting during the
+    load only rescans the growing tree (about 0.3-0.5 s of CPU for 10,000 records)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _load(records_dir)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load(records_dir: Path) -> tuple[Dataset, list[Problem]]:
     dataset = Dataset(records_dir)
     problems: list[Problem] = []
     if not records_dir.is_dir():
