@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from .collections import COLLECTIONS
 from .problems import Problem, printable, summary
 
 REPO = Path(__file__).resolve().parent.parent
@@ -34,8 +35,8 @@ def _check(args: argparse.Namespace) -> int:
         return 1
     counts = dataset.counts()
     total = sum(counts.values())
-    parts = ", ".join(f"{count} {name}" for name, count in counts.items())
-    print(f"ok: {total} records ({parts})")
+    parts = ", ".join(f"{count} {COLLECTIONS[name].singular if count == 1 else name}" for name, count in counts.items())
+    print(f"ok: {total} record{'' if total == 1 else 's'} ({parts})")
     return 0
 
 

@@ -62,7 +62,7 @@ def test_base_tree_is_valid(tmp_path: Path) -> None:
     result = run_build("check", "--records", str(tmp_path / "records"), cwd=tmp_path, env=ENV)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
-    assert result.stdout == "ok: 6 records (1 demands, 1 meetings, 0 documents, 2 actors, 1 topics, 1 sources)\n"
+    assert result.stdout == "ok: 6 records (1 demand, 1 meeting, 0 documents, 2 actors, 1 topic, 1 source)\n"
 
 
 def test_every_case_has_expected_output() -> None:

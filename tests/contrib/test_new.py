@@ -101,7 +101,7 @@ def test_meeting_linking_an_existing_demand_from_skeleton_to_clean_check(tmp_pat
     edit(root, record, fill)
     done = cli(root, "check")
     assert done.returncode == 0, done.stderr
-    assert done.stdout == "ok: 7 records (1 demands, 2 meetings, 0 documents, 2 actors, 1 topics, 1 sources)\n"
+    assert done.stdout == "ok: 7 records (1 demand, 2 meetings, 0 documents, 2 actors, 1 topic, 1 source)\n"
     assert read(root, record)["demands"] == ["withdraw-from-border-zone"]
 
 

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from peacetalks import edtf
+from peacetalks.collections import COLLECTIONS
 from peacetalks.load import Dataset, load
 from tests.conftest import RECORDS, run_build
 
@@ -114,7 +115,8 @@ def test_check_passes_and_prints_the_counts_on_disk(tree: dict[str, dict[str, di
     assert result.returncode == 0, result.stderr
     match = re.fullmatch(r"ok: (\d+) records \((.*)\)\n", result.stdout)
     assert match, result.stdout
-    printed = {name: int(count) for count, name in (part.split(" ") for part in match.group(2).split(", "))}
+    plural = {COLLECTIONS[name].singular: name for name in COLLECTIONS}
+    printed = {plural.get(name, name): int(count) for count, name in (part.split(" ") for part in match.group(2).split(", "))}
     on_disk = {name: len(records) for name, records in tree.items()}
     assert printed == {name: on_disk.get(name, 0) for name in printed}
     assert printed == dataset.counts()
