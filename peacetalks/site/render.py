@@ -24,7 +24,7 @@ from ..jsonparse import locate
 from ..load import Dataset, Record
 from ..problems import Problem
 from . import feed, fieldref, timeline
-from .graph import Key, build_graph
+from .graph import Graph, Key, build_graph
 from .text import Renderer, md_paragraphs, md_text, url_attr
 from .views import VIEWS, Settings, Site, date_view, page_path, relative, sort_key
 
@@ -92,10 +92,21 @@ def _page_url(settings: Settings) -> Any:
     return url
 
 
-def render(dataset: Dataset, settings: Settings, *, records_dir: Path | None = None, changelog: Path | None = None) -> Rendered:
-    """All generated pages and files. Problems (a record's broken relative link) come back located."""
+def render(
+    dataset: Dataset,
+    settings: Settings,
+    *,
+    records_dir: Path | None = None,
+    changelog: Path | None = None,
+    graph: Graph | None = None,
+    only: set[Key] | None = None,
+) -> Rendered:
+    """All generated pages and files. Problems (a record's broken relative link) come back located.
+
+    With `only`, just those records' pages (and their redirects) are rendered, plus every page that
+    is not a record's: what `make serve` needs after an edit. `graph` saves rebuilding the graph."""
     records_dir = records_dir or dataset.root
-    graph = build_graph(dataset)
+    graph = graph or build_graph(dataset)
     record_pages = {page_path((r.collection, r.id)) for r in dataset.all()}
     docs = REPO / "docs"
     hand_written = {p.relative_to(docs).as_posix() for p in docs.rglob("*.md")}
@@ -104,7 +115,8 @@ def render(dataset: Dataset, settings: Settings, *, records_dir: Path | None = N
     site = Site(dataset, graph, renderer, settings)
     env = environment()
     out = Rendered()
-    for record in dataset.all():
+    chosen = dataset.all() if only is None else (dataset.records[c][i] for c, i in sorted(only))
+    for record in chosen:
         view = VIEWS[record.collection](site, record)
         out.pages[view["page"]] = env.get_template(f"{COLLECTIONS[record.collection].singular}.md.j2").render(view)
         for former in record.data.get("former_ids") or []:
