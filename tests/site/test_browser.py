@@ -10,16 +10,9 @@ from typing import Any
 
 import pytest
 
-pytestmark = pytest.mark.browser
+from .screenshots import ARGS
 
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
