@@ -26,3 +26,8 @@ COLLECTIONS: dict[str, Collection] = {
 }
 
 SOURCE_TEXT_SUFFIX = ".txt"
+
+
+def schema_path(collection: str) -> str:
+    """The `$schema` value every record of the collection carries (relative to the record file)."""
+    return f"../../schema/{COLLECTIONS[collection].schema}.schema.json"

@@ -17,11 +17,11 @@ from typing import Any
 import orjson
 
 from . import jsonparse
-from .collections import COLLECTIONS, SOURCE_TEXT_SUFFIX
+from .collections import COLLECTIONS, SOURCE_TEXT_SUFFIX, schema_path
 from .load import Dataset, Record, display_path, load
-from .problems import Problem, did_you_mean, printable
+from .problems import Problem, did_you_mean, printable, with_article
 from .schemas import load_schemas, resolve
-from .validate import PLACEHOLDER, SLUG, schema_path
+from .validate import PLACEHOLDER, SLUG
 
 MAX_ID = 80
 SHORT = 60  # longest value a diff line shows in full
@@ -201,7 +201,7 @@ def _placeholder(schema: dict[str, Any], pointer: str, todos: list[Todo]) -> Any
         return [_placeholder(items if isinstance(items, dict) else {}, f"{pointer}/{index}", todos) for index in range(count)]
     if "x-collection" in node:
         target = COLLECTIONS[node["x-collection"]]
-        todos.append(Todo(pointer, f"{_a(target.singular)} id (a file name in records/{target.name}/, without .json)"))
+        todos.append(Todo(pointer, f"{with_article(target.singular)} id (a file name in records/{target.name}/, without .json)"))
         return f"todo-{target.singular}"
     if node.get("x-kind") == "date":
         todos.append(Todo(pointer, "a date: YYYY, YYYY-MM or YYYY-MM-DD, only as precise as the source"))
@@ -225,10 +225,6 @@ def _placeholder(schema: dict[str, Any], pointer: str, todos: list[Todo]) -> Any
 def _lower_first(text: str) -> str:
     """'Short title' -> 'short title', but 'BCP 47 tag' stays."""
     return text[:1].lower() + text[1:] if text[1:2].islower() else text
-
-
-def _a(noun: str) -> str:
-    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
 
 
 def new_record(records: Path, collection: str, record_id: str) -> int:

@@ -1,7 +1,8 @@
 """Strict JSON parsing, and locating a JSON pointer at a line and column.
 
-Parsing is the fast path (the C json module); locating runs only for files that have
-problems, with a small scanner that records where every value starts."""
+Parsing is the fast path: orjson for files already in canonical form, otherwise the C json
+module with strict hooks. Locating runs only for files that have problems, with a small
+scanner that records where every value starts."""
 
 from __future__ import annotations
 

@@ -72,6 +72,11 @@ def did_you_mean(word: str, candidates: list[str] | set[str] | tuple[str, ...]) 
     return f" (did you mean '{best}'?)" if best else ""
 
 
+def with_article(noun: str) -> str:
+    """The noun with its indefinite article: 'a demand', 'an actor'."""
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
+
+
 def quoted(value: object, limit: int = 60) -> str:
     """A short, repr-like rendering of a value for messages."""
     text = repr(value)

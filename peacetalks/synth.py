@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import edtf
-from .collections import COLLECTIONS
+from .collections import COLLECTIONS, schema_path
 from .contrib import canonical_text
 
 # Shares of the records per collection; demands take the rest. Every collection gets at
@@ -194,7 +194,7 @@ class _Writer:
         source_id = self.ids["sources"][index]
         self.sources.append(_Source(source_id, sentences, attributions))
         record: dict[str, Any] = {
-            "$schema": "../../schema/source.schema.json",
+            "$schema": schema_path("sources"),
             "id": source_id,
             "title": f"Synthetic source {index}: the {self.name()} bulletin",
             "kind": rng.choice(("news-report", "translation-of-news-report", "official-statement", "transcript")),
@@ -217,7 +217,7 @@ class _Writer:
         if kind == "state":
             self.states.append(actor_id)
         record: dict[str, Any] = {
-            "$schema": "../../schema/actor.schema.json",
+            "$schema": schema_path("actors"),
             "id": actor_id,
             "name": f"{self.name()} {kind} (synthetic)",
             "kind": kind,
@@ -243,7 +243,7 @@ class _Writer:
 
     def topic(self, index: int) -> dict[str, Any]:
         record: dict[str, Any] = {
-            "$schema": "../../schema/topic.schema.json",
+            "$schema": schema_path("topics"),
             "id": self.ids["topics"][index],
             "title": f"{self.name()} {self.rng.choice(_NOUNS)}s (synthetic)",
         }
@@ -255,7 +255,7 @@ class _Writer:
     def document(self, index: int) -> dict[str, Any]:
         rng = self.rng
         record: dict[str, Any] = {
-            "$schema": "../../schema/document.schema.json",
+            "$schema": schema_path("documents"),
             "id": self.ids["documents"][index],
             "title": self.title(),
             "kind": rng.choice(("list-of-demands", "draft-agreement", "agreement", "letter", "statement", "other")),
@@ -275,7 +275,7 @@ class _Writer:
         series = index % 40 == 0
         start = self.day()
         record: dict[str, Any] = {
-            "$schema": "../../schema/meeting.schema.json",
+            "$schema": schema_path("meetings"),
             "id": meeting_id,
             "title": f"{'Series of talks' if series else 'Talks'} on the {self.title()}",
             "kind": "series" if series else rng.choice(("in-person", "in-person", "virtual", "mixed")),
@@ -317,7 +317,7 @@ class _Writer:
             statuses.append(entry)
         statuses.sort(key=lambda entry: edtf.parse(entry["date"]["date"]).first)
         record: dict[str, Any] = {
-            "$schema": "../../schema/demand.schema.json",
+            "$schema": schema_path("demands"),
             "id": demand_id,
             "title": f"{rng.choice(_VERBS).capitalize()}: {self.title()}",
             "kind": rng.choice(("demand", "demand", "demand", "condition", "proposal", "offer", "position")),

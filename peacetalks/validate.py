@@ -13,9 +13,9 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from . import edtf, jsonparse
-from .collections import COLLECTIONS
+from .collections import COLLECTIONS, schema_path
 from .load import Dataset, Record
-from .problems import Problem, closest, did_you_mean, quoted
+from .problems import Problem, closest, did_you_mean, quoted, with_article
 from .schemas import WILDCARD, FieldRule, fast_validator, field_rules, reporting_validator, resolve, schema_at
 
 if TYPE_CHECKING:  # imported where used: a valid record needs neither
@@ -46,16 +46,6 @@ _KIND_WORDS = {
     "boolean": "true or false",
     "null": "null",
 }
-
-
-def _a(noun: str) -> str:
-    """The noun with its indefinite article: 'a demand', 'an actor'."""
-    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
-
-
-def schema_path(collection: str) -> str:
-    """The `$schema` value every record of the collection carries."""
-    return f"../../schema/{COLLECTIONS[collection].schema}.schema.json"
 
 
 def validate(dataset: Dataset) -> list[Problem]:
@@ -340,7 +330,7 @@ def _apply(rule: FieldRule, record: Record, pointer: str, value: Any, dataset: D
 def _reference(record: Record, pointer: str, target_id: str, target: str, dataset: Dataset) -> Iterator[Problem]:
     singular = COLLECTIONS[target].singular
     if target == record.collection and target_id == record.id:
-        yield _at(record, pointer, f"{_a(singular)} cannot refer to itself")
+        yield _at(record, pointer, f"{with_article(singular)} cannot refer to itself")
         return
     if target_id in dataset.records[target] or (target, target_id) in dataset.unreadable:
         return  # an unreadable record's own problem is reported
@@ -349,7 +339,7 @@ def _reference(record: Record, pointer: str, target_id: str, target: str, datase
         yield _at(
             record,
             pointer,
-            f"'{target_id}' is {_a(COLLECTIONS[elsewhere[0]].singular)}, not {_a(singular)}: this field takes {_a(singular)} id",
+            f"'{target_id}' is {with_article(COLLECTIONS[elsewhere[0]].singular)}, not {with_article(singular)}: this field takes {with_article(singular)} id",
         )
         return
     hint = did_you_mean(target_id, list(dataset.records[target]))
