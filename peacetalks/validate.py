@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from . import edtf, jsonparse
+from . import edtf, jsonparse, record_rules
 from .collections import COLLECTIONS, schema_path
 from .load import Dataset, Record
 from .problems import Problem, closest, did_you_mean, quoted, with_article
@@ -110,7 +110,17 @@ def _translate(record: Record, error: jsonschema.ValidationError) -> Iterator[Pr
             return
     if kind == "additionalProperties" and isinstance(value, dict):
         allowed = list(schema.get("properties", {}))
+        replaced = schema.get("x-replaced", {})
         for name in sorted(set(value) - set(allowed)):
+            if name in replaced:
+                version = schema.get("x-version", "")
+                yield _at(
+                    record,
+                    f"{pointer}/{jsonparse.escape_pointer(name)}",
+                    f"field '{name}' was replaced in schema {version} by {replaced[name]} (see CHANGELOG.md)",
+                    key=True,
+                )
+                continue
             yield _at(
                 record,
                 f"{pointer}/{jsonparse.escape_pointer(name)}",
@@ -222,8 +232,10 @@ def rule_problems(dataset: Dataset, records: list[Record]) -> list[Problem]:
             problems.extend(_apply(rule, record, pointer, value, dataset, normalised))
         problems.extend(_spans(record))
         problems.extend(_placeholders(record))
+        problems.extend(record_rules.record_problems(record, dataset))
         if record.collection == "sources":
             problems.extend(_snapshot(record, dataset))
+    problems.extend(record_rules.symmetric_problems(dataset, records))
     return problems
 
 

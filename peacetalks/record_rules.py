@@ -1,0 +1,152 @@
+"""Cross-record rules of the occasions model and of "each fact stated once".
+
+- A quote appears once in a record; a citation names what it backs in `supports`, and the
+  names must exist: a field of the object holding the citation, a field of the record, or
+  `<occasion id>/<field>` for another occasion of the same demand.
+- Every occasion is backed by a citation: its own, or one elsewhere in the record naming it.
+- An occasion has a date, its own or its meeting's or document's; occasions are in date order.
+- The demand has at least one occasion that made it (who made it of whom is derived from them).
+- A link marked `x-symmetric` in the schema (related demands) is stated on one side only."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+from . import jsonparse, occasions
+from .collections import COLLECTIONS
+from .load import Dataset, Record
+from .problems import Problem, quoted
+from .schemas import load_schemas, resolve
+
+
+def _at(record: Record, pointer: str, message: str) -> Problem:
+    line, col = jsonparse.locate(record.text, pointer)
+    return Problem(record.path, line, col, pointer, message)
+
+
+@cache
+def _fields(collection: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(the record's top-level field names, an occasion's field names) that `supports` may name."""
+    schema = load_schemas()[COLLECTIONS[collection].schema]
+    top = frozenset(k for k in schema["properties"] if k not in ("$schema", "id", "citations", "former_ids", "occasions"))
+    occasion = load_schemas()["defs"]["$defs"]["occasion"]["properties"]
+    inner = frozenset(k for k in occasion if k not in ("id", "citations"))
+    return top, inner
+
+
+def _citation_lists(data: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any] | None, list[Any]]]:
+    """(pointer of the list, the occasion holding it or None for the record, the list)."""
+    if isinstance(data.get("citations"), list):
+        yield "/citations", None, data["citations"]
+    for index, entry in enumerate(data.get("occasions") or []):
+        if isinstance(entry, dict) and isinstance(entry.get("citations"), list):
+            yield f"/occasions/{index}/citations", entry, entry["citations"]
+
+
+def record_problems(record: Record, dataset: Dataset) -> Iterator[Problem]:
+    yield from _quotes_once(record)
+    yield from _supports(record)
+    if record.collection == "demands":
+        yield from _occasions(record, dataset)
+
+
+def _quotes_once(record: Record) -> Iterator[Problem]:
+    first: dict[tuple[Any, Any], str] = {}
+    for pointer, _, items in _citation_lists(record.data):
+        for index, citation in enumerate(items):
+            if not isinstance(citation, dict):
+                continue
+            key = (citation.get("source"), citation.get("quote"))
+            where = f"{pointer}/{index}"
+            if key in first:
+                yield _at(
+                    record,
+                    f"{where}/quote",
+                    f"this quote is already cited at {first[key]}: cite it once and list there, in its 'supports', "
+                    "every field it backs (an occasion's field as '<occasion id>/<field>')",
+                )
+            else:
+                first[key] = where
+
+
+def _supports(record: Record) -> Iterator[Problem]:
+    top, inner = _fields(record.collection)
+    ids = {e["id"]: e for e in record.data.get("occasions") or [] if isinstance(e, dict) and isinstance(e.get("id"), str)}
+    for pointer, holder, items in _citation_lists(record.data):
+        own = inner if holder is not None else frozenset()
+        for index, citation in enumerate(items):
+            names = citation.get("supports") if isinstance(citation, dict) else None
+            for position, name in enumerate(names if isinstance(names, list) else []):
+                if not isinstance(name, str) or name in top or name in own:
+                    continue
+                occasion_id, _, field = name.partition("/")
+                if occasion_id in ids and (not field or field in inner):
+                    continue
+                allowed = sorted(top | own)
+                hint = f"a field of this {'occasion or of the ' if holder is not None else ''}record ({', '.join(allowed)})"
+                if ids:
+                    hint += ", or '<occasion id>/<field>' for another occasion"
+                yield _at(record, f"{pointer}/{index}/supports/{position}", f"'supports' names {quoted(name)}, which is not {hint}")
+
+
+def _occasions(record: Record, dataset: Dataset) -> Iterator[Problem]:
+    items = occasions.occasions(record, dataset)
+    cited_elsewhere = {
+        str(name).partition("/")[0]
+        for _, _, lists in _citation_lists(record.data)
+        for citation in lists
+        if isinstance(citation, dict)
+        for name in citation.get("supports") or []
+        if isinstance(name, str)
+    }
+    previous = None
+    for item in items:
+        if not item.data.get("citations") and item.id not in cited_elsewhere:
+            yield _at(
+                record,
+                item.pointer,
+                f"occasion '{item.id}' has no citation: add 'citations', or name it in the 'supports' of a citation "
+                f"elsewhere in this record as '{item.id}/act'",
+            )
+        when = item.span
+        if item.date is None:
+            yield _at(
+                record,
+                item.pointer,
+                f"occasion '{item.id}' has no date: give it a 'date', or name a meeting ('at') or a document ('in') that has one",
+            )
+        elif when is not None and previous is not None and when.first < previous.first:
+            where = f"{item.pointer}/date" if "date" in item.data else item.pointer
+            taken = f" (taken from {item.date.taken_from[1]})" if item.date.taken_from else ""
+            yield _at(record, where, f"occasions must be in date order, oldest first: {when.text}{taken} comes after {previous.text}")
+        if when is not None:
+            previous = when
+    if items and occasions.first_raised(items) is None:
+        makers = ", ".join(a for a in occasions.vocabulary().acts if occasions.vocabulary().role[a] == "makes")
+        yield _at(record, "/occasions", f"no occasion says who made this demand: add one whose act is one of {makers}, with 'by'")
+
+
+@cache
+def _symmetric_fields(collection: str) -> tuple[str, ...]:
+    schema = load_schemas()[COLLECTIONS[collection].schema]
+    return tuple(name for name, node in schema["properties"].items() if resolve(node).get("x-symmetric"))
+
+
+def symmetric_problems(dataset: Dataset, records: list[Record]) -> Iterator[Problem]:
+    """A symmetric link (A lists B, B lists A) stated twice: the later record's entry is refused."""
+    for record in records:
+        for name in _symmetric_fields(record.collection):
+            for index, other_id in enumerate(record.data.get(name) or []):
+                other = dataset.get(record.collection, other_id) if isinstance(other_id, str) else None
+                if other is None or other.id >= record.id:
+                    continue
+                back = other.data.get(name)
+                if isinstance(back, list) and record.id in back:
+                    yield _at(
+                        record,
+                        f"/{name}/{index}",
+                        f"'{other.id}' already lists this {COLLECTIONS[record.collection].singular} in its '{name}' "
+                        f"({other.path}): a link is stated on one side only, so remove '{other_id}' here",
+                    )
