@@ -11,6 +11,11 @@ from dataclasses import dataclass
 _PART = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?([~?]?)")  # used with fullmatch: ASCII digits, no trailing newline
 
 PRECISIONS = ("year", "month", "day")
+# The years a record's date may name (README, Dates). parse() takes any year of the calendar
+# (1 to 9999); the check takes only these, far enough from the calendar's edges that no date
+# computation (a margin of days around a timeline, the day after a span) can leave it.
+MIN_YEAR = 1900
+MAX_YEAR = 2100
 
 
 class DateError(ValueError):
@@ -102,6 +107,15 @@ def parse(text: str) -> Span:
         return Span(text, start, end)
     point = _point(text)
     return Span(text, point, point)
+
+
+def parse_record_date(text: str) -> Span:
+    """Parse a record's date: as parse(), and its years between MIN_YEAR and MAX_YEAR."""
+    span = parse(text)
+    for point in (span.start, span.end):
+        if not MIN_YEAR <= point.first.year <= MAX_YEAR:
+            raise DateError(f"{text!r} is outside the years a record's date may name, {MIN_YEAR} to {MAX_YEAR}: check the year")
+    return span
 
 
 def human(text: str) -> str:

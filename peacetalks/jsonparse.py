@@ -10,7 +10,10 @@ import contextlib
 import json
 import math
 import re
+import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -19,13 +22,27 @@ MAX_BYTES = 1_000_000
 MAX_DEPTH = 32
 
 _BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-_RAW_BAD = re.compile(f"[{_BIDI}\\x7f]")
-# \u escapes that decode to control or bidi characters (tab, newline and CR are fine),
-# or to half of a UTF-16 surrogate pair (a lone half is not a character).
-_ESCAPED_BAD = re.compile(r"\\u(00[01][0-8bBcCeEfF]|001[0-9a-fA-F]|007[fF]|202[a-eA-E]|206[6-9]|[dD][89a-fA-F])")
+_MARKS = "\u061c\u200e\u200f"  # ARABIC LETTER MARK, LEFT-TO-RIGHT MARK, RIGHT-TO-LEFT MARK
+_JOINERS = "\u200c\u200d"  # ZERO WIDTH NON-JOINER and JOINER: some scripts and emoji need them
+# Unicode's Default_Ignorable_Code_Point characters (DerivedCoreProperties.txt), which render as
+# nothing, and U+2800 BRAILLE PATTERN BLANK, which renders as a blank: a text made only of these
+# (and whitespace) shows nothing at all.
+_IGNORABLE = (
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f"
+    "\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
+)
+# The 66 noncharacters: U+FDD0..U+FDEF and the last two code points of every plane.
+_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17))
+# What no string of a record may hold: control characters (C0 but tab, line feed and carriage
+# return; DEL; C1), bidi controls and marks, noncharacters and lone surrogates.
+_FORBIDDEN = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}{_MARKS}{_NONCHARACTERS}\ud800-\udfff]")
+# A raw character that sends a file's strings to the slow, per-string scan: one that is forbidden,
+# a joiner (it must sit between two characters), or an invisible one (a text may not be only those).
+_RAW_BAD = re.compile(f"[\x7f-\x9f{_BIDI}{_MARKS}{_NONCHARACTERS}{_JOINERS}{_IGNORABLE}]")
+_INVISIBLE_ONLY = re.compile(f"[\\s{_IGNORABLE}]*[{_IGNORABLE}][\\s{_IGNORABLE}]*")
+_LOOSE_JOINER = re.compile(f"(?:^|(?<=\\s))[{_JOINERS}]|[{_JOINERS}](?=\\s|\\Z)")
 # Numbers beyond this lose precision in JavaScript and most JSON tools.
 MAX_SAFE_INTEGER = 2**53 - 1
-_ALLOWED_CONTROLS = {"\t", "\n", "\r"}
 
 
 @dataclass(frozen=True)
@@ -230,21 +247,52 @@ def _find_reject(text: str) -> tuple[str, int]:
 
 
 def _bad_characters(text: str, value: Any) -> ParseError | None:
-    # ASCII text can hold no bidi character. A raw control character (other than tab, LF, CR)
-    # cannot be in a parsed text at all: JSON forbids it inside strings and between tokens.
+    # A raw control character other than tab, LF and CR cannot be in a parsed text at all: JSON
+    # forbids it inside strings and between tokens. Any other bad character is raw, so found by
+    # _RAW_BAD (ASCII text can hold only DEL), or written as a \u escape.
     raw_bad = "\x7f" in text if text.isascii() else _RAW_BAD.search(text) is not None
-    if not (raw_bad or _ESCAPED_BAD.search(text)):
+    if not (raw_bad or "\\u" in text):
         return None
     for pointer, string, is_key in _strings(value, ""):
-        for char in string:
-            if char in _BIDI:
-                return _located(text, pointer, f"Unicode bidirectional control character U+{ord(char):04X} in text: remove it", is_key)
-            if (ord(char) < 0x20 and char not in _ALLOWED_CONTROLS) or ord(char) == 0x7F:
-                return _located(text, pointer, f"control character U+{ord(char):04X} in text: remove it", is_key)
-            if "\ud800" <= char <= "\udfff":
-                message = f"unpaired surrogate \\u{ord(char):04x} in text: write the character itself instead of a \\u escape"
-                return _located(text, pointer, message, is_key)
+        message = string_problem(string)
+        if message:
+            return _located(text, pointer, message, is_key)
     return None
+
+
+def string_problem(string: str) -> str | None:
+    """What is wrong with the characters of one string of a record, or None."""
+    forbidden = _FORBIDDEN.search(string)
+    if forbidden:
+        return _forbidden_message(forbidden.group())
+    if _INVISIBLE_ONLY.fullmatch(string):
+        shown = ", ".join(f"U+{ord(char):04X}" for char in dict.fromkeys(string) if not char.isspace())
+        return f"text holds only invisible characters ({shown}): write visible text, or leave the field out"
+    joiner = _LOOSE_JOINER.search(string)
+    if joiner:
+        name = unicodedata.name(joiner.group()).lower()
+        return (
+            f"{name} U+{ord(joiner.group()):04X} at the edge of a word: it belongs between two characters it joins or separates; remove it"
+        )
+    return None
+
+
+def _forbidden_message(char: str) -> str:
+    code = ord(char)
+    if char in _BIDI:
+        return f"Unicode bidirectional control character U+{code:04X} in text: remove it"
+    if char in _MARKS:
+        return f"Unicode bidirectional mark U+{code:04X} ({unicodedata.name(char).lower()}) in text: remove it"
+    if 0xD800 <= code <= 0xDFFF:
+        return f"unpaired surrogate \\u{code:04x} in text: write the character itself instead of a \\u escape"
+    if 0x80 <= code <= 0x9F:
+        return (
+            f"C1 control character U+{code:04X} in text: remove it (often a quotation mark or dash of Windows-1252 text read as "
+            "Latin-1: type the character itself)"
+        )
+    if code <= 0x7F:
+        return f"control character U+{code:04X} in text: remove it"
+    return f"Unicode noncharacter U+{code:04X} in text: remove it (it is not a character, and XML and HTML cannot carry it)"
 
 
 def _located(text: str, pointer: str, message: str, is_key: bool = False) -> ParseError:
@@ -347,18 +395,38 @@ def _positions(text: str) -> _Positions:
     return _Positions(values, keys, rejected)
 
 
+@dataclass(frozen=True)
+class _Index:
+    """Where every value of one file starts, and where its lines start: built once per file."""
+
+    positions: _Positions
+    line_starts: list[int]
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        line = bisect_right(self.line_starts, offset)
+        return line, offset - self.line_starts[line - 1] + 1
+
+
+@lru_cache(maxsize=8)
+def _index(text: str) -> _Index:
+    """The index of a file's text. Problems come file by file, so a few files cached suffice."""
+    return _Index(_positions(text), [0, *(match.end() for match in re.finditer("\n", text))])
+
+
 def locate(text: str, pointer: str, *, key: bool = False) -> tuple[int, int]:
     """Line and column of the value at `pointer` (or of its key, with key=True).
 
-    Falls back to the nearest enclosing value that exists."""
-    positions = _positions(text)
+    Falls back to the nearest enclosing value that exists. The file is indexed on the first
+    call, so each further problem of the same file costs a dictionary look-up."""
+    index = _index(text)
+    positions = index.positions
     table = positions.keys if key else positions.values
     probe = pointer
     while True:
         if probe in table:
-            return line_col(text, table[probe])
+            return index.line_col(table[probe])
         if probe in positions.values:
-            return line_col(text, positions.values[probe])
+            return index.line_col(positions.values[probe])
         if not probe:
             return 1, 1
         probe = probe.rsplit("/", 1)[0]

@@ -15,6 +15,8 @@ from . import jsonparse
 from .collections import COLLECTIONS, SOURCE_TEXT_SUFFIX
 from .problems import Problem, did_you_mean
 
+MAX_TEXT_BYTES = 10_000_000  # a source's stored text: a long report is a few hundred kB
+
 
 @dataclass(frozen=True)
 class Record:
@@ -112,7 +114,13 @@ def _load(records_dir: Path) -> tuple[Dataset, list[Problem]]:
                 )
             continue
         try:
-            raw = path.read_bytes()
+            with open(path, "rb") as file:
+                raw = file.read(MAX_TEXT_BYTES + 1)
+            if len(raw) > MAX_TEXT_BYTES:
+                size = path.stat().st_size
+                message = f"stored text is {size:,} bytes; a source's text may be at most {MAX_TEXT_BYTES:,} bytes: store the part the records cite"
+                problems.append(Problem(display_path(path), 1, 1, "", message))
+                continue
             dataset.source_texts[source_id] = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             prefix = raw[: exc.start].decode("utf-8", errors="replace")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 
 # Control characters (line breaks and tabs too: a message is one line), bidi controls,
@@ -24,6 +26,12 @@ class Problem:
     col: int  # 1-based
     pointer: str  # JSON pointer of the offending value ("" for the whole document)
     message: str
+    hidden: int = 0  # > 0: not a problem itself, but this many problems of the file left unshown
+
+    @property
+    def count(self) -> int:
+        """How many problems this line stands for."""
+        return self.hidden or 1
 
     def format(self) -> str:
         where = f"{self.path}:{self.line}:{self.col}" if self.line else f"{self.path}:1:1"
@@ -54,20 +62,117 @@ def _escape_property(text: str) -> str:
 
 
 def summary(problems: list[Problem]) -> str:
+    total = sum(p.count for p in problems)
     files = len({p.path for p in problems})
-    noun = "error" if len(problems) == 1 else "errors"
-    return f"{len(problems)} {noun} in {files} file{'s' if files != 1 else ''}"
+    noun = "error" if total == 1 else "errors"
+    return f"{total:,} {noun} in {files:,} file{'s' if files != 1 else ''}"
 
 
-def closest(word: str, candidates: list[str] | set[str] | tuple[str, ...]) -> str | None:
+MAX_PER_FILE = 50
+
+
+def cap_per_file(problems: Iterable[Problem], limit: int = MAX_PER_FILE) -> list[Problem]:
+    """The problems sorted, at most `limit` per file; the rest of a file become one line saying
+    how many more there are, at the first one left out."""
+    by_path: dict[str, list[Problem]] = {}
+    for problem in sorted(set(problems)):
+        by_path.setdefault(problem.path, []).append(problem)
+    kept: list[Problem] = []
+    for path, found in by_path.items():
+        kept.extend(found[:limit])
+        if len(found) > limit:
+            first = found[limit]
+            rest = sum(p.count for p in found[limit:])
+            message = (
+                f"and {rest:,} more error{'s' if rest != 1 else ''} in this file from here on, not shown: "
+                f"the check shows the first {limit} errors of a file; fix these and run it again"
+            )
+            kept.append(Problem(path, first.line, first.col, "", message, hidden=rest))
+    return kept
+
+
+# --- did you mean -----------------------------------------------------------------------
+
+CUTOFF = 0.6  # difflib's similarity ratio a suggestion needs
+HINT_BUDGET = 50_000  # comparisons of a word with a candidate that one run may spend on the slow search
+
+
+def _one_deleted(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+class Suggester:
+    """'Did you mean' over one set of candidates, in bounded time however many there are.
+
+    A candidate one edit away (a character added, dropped or changed, or two swapped) is found
+    through an index of the candidates with one character deleted: a few dictionary look-ups per
+    word. Only when none is that close does difflib compare the word with every candidate, while
+    the shared `budget` (a one-element list, counting comparisons) lasts."""
+
+    def __init__(self, candidates: Iterable[str], budget: list[int] | None = None) -> None:
+        self._candidates = sorted(set(candidates))
+        self._budget = budget if budget is not None else [len(self._candidates)]
+        self._index: dict[str, list[str]] | None = None
+        self._memo: dict[str, str | None] = {}
+
+    def _neighbours(self, word: str) -> list[str]:
+        if self._index is None:
+            self._index = {}
+            for candidate in self._candidates:
+                for key in _one_deleted(candidate) | {candidate}:
+                    self._index.setdefault(key, []).append(candidate)
+        found: set[str] = set()
+        for key in _one_deleted(word) | {word}:
+            found.update(self._index.get(key, ()))
+        found.discard(word)
+        return sorted(found)
+
+    def closest(self, word: str) -> str | None:
+        if word not in self._memo:
+            self._memo[word] = self._search(word)
+        return self._memo[word]
+
+    def _search(self, word: str) -> str | None:
+        near = self._neighbours(word) if len(self._candidates) > 8 else []
+        found = difflib.get_close_matches(word, near, n=1, cutoff=CUTOFF)
+        if found:
+            return found[0]
+        if self._budget[0] < len(self._candidates):
+            return None  # the slow search has had its share of this run
+        self._budget[0] -= len(self._candidates)
+        found = difflib.get_close_matches(word, self._candidates, n=1, cutoff=CUTOFF)
+        return found[0] if found else None
+
+
+class Hints:
+    """The did-you-mean hints of one run of the check: one Suggester per set of candidates, all
+    sharing one budget for the slow search, so hints never cost more than a bounded time."""
+
+    def __init__(self, budget: int = HINT_BUDGET) -> None:
+        self._budget = [budget]
+        self._suggesters: dict[Hashable, Suggester] = {}
+
+    def closest(self, word: str, candidates: Iterable[str], key: Hashable | None = None) -> str | None:
+        """`key` names the candidate set when it is large (a collection's ids); small sets are their own key."""
+        if key is None:
+            candidates = tuple(candidates)
+            key = candidates
+        suggester = self._suggesters.get(key)
+        if suggester is None:
+            suggester = self._suggesters[key] = Suggester(candidates, self._budget)
+        return suggester.closest(word)
+
+    def did_you_mean(self, word: str, candidates: Iterable[str], key: Hashable | None = None) -> str:
+        best = self.closest(word, candidates, key)
+        return f" (did you mean '{best}'?)" if best else ""
+
+
+def closest(word: str, candidates: Iterable[str]) -> str | None:
     """The candidate most like `word`, for 'did you mean' hints; None when nothing is close."""
-    import difflib
-
-    found = difflib.get_close_matches(word, sorted(candidates), n=1, cutoff=0.6)
-    return found[0] if found else None
+    return Suggester(candidates).closest(word)
 
 
-def did_you_mean(word: str, candidates: list[str] | set[str] | tuple[str, ...]) -> str:
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     best = closest(word, candidates)
     return f" (did you mean '{best}'?)" if best else ""
 

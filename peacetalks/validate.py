@@ -8,14 +8,15 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterator
-from functools import cache
+import unicodedata
+from collections.abc import Hashable, Iterable, Iterator
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from . import edtf, jsonparse, record_rules
-from .collections import COLLECTIONS, schema_path
+from .collections import COLLECTIONS, RESERVED_IDS, schema_path
 from .load import Dataset, Record
-from .problems import Problem, closest, did_you_mean, quoted, with_article
+from .problems import Hints, Problem, cap_per_file, closest, quoted, with_article
 from .schemas import WILDCARD, FieldRule, fast_validator, field_rules, reporting_validator, resolve, schema_at
 
 if TYPE_CHECKING:  # imported where used: a valid record needs neither
@@ -48,8 +49,19 @@ _KIND_WORDS = {
 }
 
 
+# The did-you-mean hints of the current run: each run of validate() starts afresh, so the time
+# hints may take is bounded per run (problems.Hints).
+_hints = Hints()
+
+
+def _did_you_mean(word: str, candidates: Iterable[str], key: Hashable | None = None) -> str:
+    return _hints.did_you_mean(word, candidates, key)
+
+
 def validate(dataset: Dataset) -> list[Problem]:
-    """All problems of the dataset's records, sorted."""
+    """All problems of the dataset's records, sorted; at most MAX_PER_FILE shown per file."""
+    global _hints
+    _hints = Hints()
     problems: list[Problem] = []
     valid: list[Record] = []
     for record in dataset.all():
@@ -58,7 +70,7 @@ def validate(dataset: Dataset) -> list[Problem]:
         if not found:
             valid.append(record)
     problems.extend(rule_problems(dataset, valid))
-    return sorted(set(problems))
+    return cap_per_file(problems)
 
 
 # --- schema ----------------------------------------------------------------------------
@@ -104,7 +116,7 @@ def _translate(record: Record, error: jsonschema.ValidationError) -> Iterator[Pr
         yield _at(record, pointer, _schema_path_message(record))
         return
     if kind == "uniqueItems" and isinstance(value, list):
-        repeat = next((index for index, item in enumerate(value) if item in value[:index]), None)
+        repeat = _first_repeat(value)
         if repeat is not None:  # point at the repeat itself
             yield _at(record, f"{pointer}/{repeat}", _message(kind, schema, value, error))
             return
@@ -124,11 +136,38 @@ def _translate(record: Record, error: jsonschema.ValidationError) -> Iterator[Pr
             yield _at(
                 record,
                 f"{pointer}/{jsonparse.escape_pointer(name)}",
-                f"unknown field '{name}'{did_you_mean(name, [a for a in allowed if a not in value])}: allowed fields are {', '.join(allowed)}",
+                f"unknown field '{name}'{_did_you_mean(name, [a for a in allowed if a not in value])}: allowed fields are {', '.join(allowed)}",
                 key=True,
             )
         return
     yield _at(record, pointer, _message(kind, schema, value, error))
+
+
+def _first_repeat(items: list[Any]) -> int | None:
+    """The index of the first item equal to an earlier one (as JSON Schema compares), in one pass."""
+    seen: set[Hashable] = set()
+    for index, item in enumerate(items):
+        key = _json_key(item)
+        if key in seen:
+            return index
+        seen.add(key)
+    return None
+
+
+def _json_key(value: Any) -> Hashable:
+    """A hashable stand-in for a JSON value: equal exactly when JSON Schema calls the values equal
+    (1 equals 1.0; true is not 1; object keys in any order)."""
+    if isinstance(value, bool) or value is None:
+        return ("literal", value)
+    if isinstance(value, (int, float)):
+        return ("number", value)
+    if isinstance(value, str):
+        return ("string", value)
+    if isinstance(value, list):
+        return ("array", tuple(_json_key(item) for item in value))
+    if isinstance(value, dict):
+        return ("object", frozenset((key, _json_key(item)) for key, item in value.items()))
+    return ("other", repr(value))
 
 
 def _schema_path_message(record: Record) -> str:
@@ -141,7 +180,7 @@ def _message(kind: Any, schema: dict[str, Any], value: Any, error: jsonschema.Va
         return _type_message(expected, value)
     if kind == "enum":
         options = [str(option) for option in expected]
-        hint = did_you_mean(str(value), options)
+        hint = _did_you_mean(str(value), options)
         return f"{quoted(value)} is not allowed{hint}: use one of {', '.join(options)}"
     if kind == "pattern":
         return _pattern_message(expected, schema, value)
@@ -152,7 +191,8 @@ def _message(kind: Any, schema: dict[str, Any], value: Any, error: jsonschema.Va
     if kind == "minItems":
         return f"needs at least {expected} item{'s' if expected != 1 else ''}"
     if kind == "uniqueItems":
-        repeat = next((item for index, item in enumerate(value) if item in value[:index]), None)
+        index = _first_repeat(value) if isinstance(value, list) else None
+        repeat = value[index] if index is not None else None
         return (
             f"lists {quoted(repeat)} twice: remove the repeat"
             if isinstance(repeat, str)
@@ -214,7 +254,7 @@ def _pattern_message(pattern: str, schema: dict[str, Any], value: str) -> str:
 def rule_problems(dataset: Dataset, records: list[Record]) -> list[Problem]:
     problems: list[Problem] = []
     former = _former_ids(dataset)
-    normalised = {key: _normalise(text) for key, text in dataset.source_texts.items()}
+    normalised = {key: _normalise(unicodedata.normalize("NFC", text)) for key, text in dataset.source_texts.items()}
     for record in records:
         problems.extend(_identity(record, dataset, former))
         found: list[tuple[FieldRule, str, Any, Any]] = []
@@ -290,6 +330,13 @@ def _identity(record: Record, dataset: Dataset, former: dict[tuple[str, str], st
         yield _at(record, "/$schema", _schema_path_message(record))
     data_id = record.data["id"]
     singular = COLLECTIONS[record.collection].singular
+    if record.id in RESERVED_IDS:
+        yield _at(
+            record,
+            "/id",
+            f"'{record.id}' cannot be the id of {with_article(singular)}: the site's {record.collection}/{record.id}.html is "
+            f"{RESERVED_IDS[record.id].format(collection=record.collection)}; choose another id, and rename the file to match",
+        )
     if not SLUG.fullmatch(record.id) or len(record.id) > 80:
         yield Problem(
             record.path,
@@ -314,7 +361,14 @@ def _identity(record: Record, dataset: Dataset, former: dict[tuple[str, str], st
     if owner is not None and owner != record.id:
         yield _at(record, "/id", f"id '{record.id}' is a former id of {singular} '{owner}': choose another id, so old links keep working")
     for index, old in enumerate(record.data.get("former_ids", [])):
-        if old == record.id:
+        if old in RESERVED_IDS:
+            yield _at(
+                record,
+                f"/former_ids/{index}",
+                f"'{old}' cannot be a former id: the site's {record.collection}/{old}.html is {RESERVED_IDS[old].format(collection=record.collection)}, "
+                "so no redirect can be put there; remove it",
+            )
+        elif old == record.id:
             yield _at(record, f"/former_ids/{index}", "a record's former id cannot be its current id")
         elif old in dataset.records[record.collection]:
             yield _at(record, f"/former_ids/{index}", f"'{old}' is the id of another {singular}: a former id must be free")
@@ -354,7 +408,7 @@ def _reference(record: Record, pointer: str, target_id: str, target: str, datase
             f"'{target_id}' is {with_article(COLLECTIONS[elsewhere[0]].singular)}, not {with_article(singular)}: this field takes {with_article(singular)} id",
         )
         return
-    hint = did_you_mean(target_id, list(dataset.records[target]))
+    hint = _did_you_mean(target_id, dataset.records[target].keys(), key=("ids", target))
     yield _at(record, pointer, f"unknown {singular} '{target_id}'{hint}: add records/{target}/{target_id}.json or fix the id")
 
 
@@ -374,16 +428,27 @@ def _quote(record: Record, pointer: str, quote: str, dataset: Dataset, normalise
     text = normalised[source_id]
     if quote in text:
         return  # then its normalised form is in the text too (the text has only single spaces)
-    wanted = _normalise(quote)
+    wanted = _normalise(unicodedata.normalize("NFC", quote))
     if wanted in text:
         return
-    if wanted.translate(_FOLD) in text.translate(_FOLD):
+    if wanted.translate(_FOLD) in _folded(text):
         hint = "it differs only in quotation marks, apostrophes or dashes: copy them exactly from the source"
-    elif wanted.casefold() in text.casefold():
+    elif wanted.casefold() in _casefolded(text):
         hint = "it differs only in upper and lower case: copy it exactly"
     else:
         hint = "copy the words exactly as the source has them (whitespace may differ, nothing else)"
     yield _at(record, pointer, f"quote not found in the text of source '{source_id}': {hint}")
+
+
+@lru_cache(maxsize=8)
+def _folded(text: str) -> str:
+    """A source's text with quotation marks and dashes folded: once per source, not per quote."""
+    return text.translate(_FOLD)
+
+
+@lru_cache(maxsize=8)
+def _casefolded(text: str) -> str:
+    return text.casefold()
 
 
 def _resolve_pointer(data: Any, pointer: str) -> Any:
@@ -393,7 +458,7 @@ def _resolve_pointer(data: Any, pointer: str) -> Any:
 
 
 # Dates repeat across records; a Span is immutable, and errors are raised afresh (not cached).
-_parse_date = cache(edtf.parse)
+_parse_date = cache(edtf.parse_record_date)
 
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
 

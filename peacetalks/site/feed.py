@@ -1,18 +1,21 @@
 """Record changes from `git log` of the records directory: for the home page and an Atom feed.
 
 Deterministic: the same commits give the same feed. Outside a git checkout there are no
-changes, and the feed is empty but valid."""
+changes, and the feed is empty but valid. Every text written into the feed goes through
+xmltext.escape, so a commit subject or a file name cannot make it ill-formed."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import subprocess
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape, quoteattr
 
 from ..collections import COLLECTIONS
+from . import xmltext
+from .xmltext import escape
 
 LIMIT = 50
 _NAMESPACE = uuid.UUID("6f1c9a52-3c55-4e53-9d8e-1f0b6c1f0a77")  # fixed: ids of entries are uuid5(commit)
@@ -39,24 +42,31 @@ class Change:
 
 
 def changes(records: Path, limit: int = LIMIT) -> list[Change]:
-    """The latest commits touching record files, newest first."""
+    """The latest commits touching record files, newest first.
+
+    Read NUL-separated (`-z`), as bytes: a subject or a file name may hold any other character,
+    and any byte sequence, and still cannot break the parse."""
     try:
         result = subprocess.run(
             [
                 "git",
+                "-c",
+                "log.showSignature=false",
                 "-C",
                 str(records),
                 "log",
+                "-z",
                 "--no-merges",
+                "--no-color",
+                "--encoding=UTF-8",
                 f"-n{limit}",
                 "--no-renames",
-                "--format=%x1e%H%x1f%ct%x1f%s",
+                "--format=%H%x00%ct%x00%s",
                 "--name-status",
                 "--",
                 ".",
             ],
             capture_output=True,
-            text=True,
             timeout=60,
             check=False,
         )
@@ -64,20 +74,46 @@ def changes(records: Path, limit: int = LIMIT) -> list[Change]:
         return []
     if result.returncode != 0:
         return []
-    return [c for c in (_parse(chunk) for chunk in result.stdout.split("\x1e") if chunk.strip()) if c.records]
+    return [change for change in parse_log(result.stdout) if change.records]
 
 
-def _parse(chunk: str) -> Change:
-    head, _, body = chunk.partition("\n")
-    commit, time, subject = ([*head.split("\x1f"), "", "", ""])[:3]
-    touched: dict[tuple[str, str], Touched] = {}
-    for line in body.splitlines():
-        status, _, path = line.partition("\t")
-        parts = path.split("/")
-        if len(parts) >= 2 and parts[-2] in COLLECTIONS and parts[-1].endswith(".json"):
-            key = (parts[-2], parts[-1].removesuffix(".json"))
-            touched.setdefault(key, Touched(key[0], key[1], _VERBS.get(status[:1], "changed")))
-    return Change(commit, int(time or 0), subject, tuple(sorted(touched.values(), key=lambda t: (t.collection, t.id))))
+_COMMIT = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")  # SHA-1 or SHA-256
+_SECONDS = re.compile(r"[0-9]{1,20}")
+# Commit times are clamped to what a datetime can hold: git accepts far later ones.
+_LATEST = int(dt.datetime(9999, 12, 31, 23, 59, 59, tzinfo=dt.UTC).timestamp())
+
+
+def parse_log(output: bytes) -> list[Change]:
+    """Commits from `git log -z --format=%H%x00%ct%x00%s --name-status`.
+
+    The output is a run of NUL-terminated fields: for each commit its hash, time and subject,
+    then for each file a status and a path (the first status after a line break). A field that
+    fits neither is skipped, so no output can raise."""
+    fields = output.decode("utf-8", errors="replace").split("\0")
+    found: list[tuple[str, int, str, dict[tuple[str, str], Touched]]] = []
+    index = 0
+    while index < len(fields):
+        field = fields[index].lstrip("\n")
+        if _COMMIT.fullmatch(field) and index + 2 < len(fields) and _SECONDS.fullmatch(fields[index + 1]):
+            found.append((field, min(int(fields[index + 1]), _LATEST), xmltext.clean(fields[index + 2]), {}))
+            index += 3
+            continue
+        if found and index + 1 < len(fields):
+            _touch(found[-1][3], field, fields[index + 1])
+            index += 2
+            continue
+        index += 1
+    return [
+        Change(commit, time, subject, tuple(sorted(touched.values(), key=lambda t: (t.collection, t.id))))
+        for commit, time, subject, touched in found
+    ]
+
+
+def _touch(touched: dict[tuple[str, str], Touched], status: str, path: str) -> None:
+    parts = path.split("/")
+    if len(parts) >= 2 and parts[-2] in COLLECTIONS and parts[-1].endswith(".json"):
+        key = (parts[-2], parts[-1].removesuffix(".json"))
+        touched.setdefault(key, Touched(key[0], key[1], _VERBS.get(status[:1], "changed")))
 
 
 def _stamp(moment: dt.datetime) -> str:
@@ -105,7 +141,7 @@ def atom(entries: list[Change], updated: dt.datetime, title: str, labels: dict[t
                 lines.append(f"<li>{escape(t.verb)}: {escape(t.collection)}/{escape(t.id)}</li>")
             else:
                 href = f"{t.collection}/{t.id}.html"
-                lines.append(f"<li>{escape(t.verb)}: <a href={quoteattr(href)}>{escape(label)}</a></li>")
+                lines.append(f'<li>{escape(t.verb)}: <a href="{escape(href)}">{escape(label)}</a></li>')
         first = next((t for t in change.records if (t.collection, t.id) in labels and t.verb != "removed"), None)
         out += [
             "<entry>",
@@ -114,7 +150,7 @@ def atom(entries: list[Change], updated: dt.datetime, title: str, labels: dict[t
             f"<updated>{_stamp(change.date)}</updated>",
         ]
         if first:
-            out.append(f'<link rel="alternate" href="{first.collection}/{first.id}.html"/>')
+            out.append(f'<link rel="alternate" href="{escape(first.collection)}/{escape(first.id)}.html"/>')
         out.append(f'<content type="html">{escape("<ul>" + "".join(lines) + "</ul>")}</content>')
         out.append("</entry>")
     out.append("</feed>")

@@ -19,7 +19,7 @@ import jinja2
 from markupsafe import Markup
 
 from .. import edtf
-from ..collections import COLLECTIONS
+from ..collections import COLLECTIONS, index_page
 from ..jsonparse import locate
 from ..load import Dataset, Record
 from ..problems import Problem
@@ -110,7 +110,7 @@ def render(
     record_pages = {page_path((r.collection, r.id)) for r in dataset.all()}
     docs = REPO / "docs"
     hand_written = {p.relative_to(docs).as_posix() for p in docs.rglob("*.md")}
-    static_pages = {f"{name}/index.md" for name in COLLECTIONS} | set(STATIC_PAGES) | {"index.md"} | hand_written
+    static_pages = {index_page(name) for name in COLLECTIONS} | set(STATIC_PAGES) | {"index.md"} | hand_written
     renderer = Renderer(record_pages | static_pages, _page_url(settings))
     site = Site(dataset, graph, renderer, settings)
     env = environment()
@@ -122,7 +122,7 @@ def render(
         for former in record.data.get("former_ids") or []:
             out.files[f"{record.collection}/{former}.html"] = redirect(f"{record.id}.html", record.label).encode("utf-8")
     for name in COLLECTIONS:
-        out.pages[f"{name}/index.md"] = env.get_template("index.md.j2").render(index_view(site, name))
+        out.pages[index_page(name)] = env.get_template("index.md.j2").render(index_view(site, name))
     changes = feed.changes(records_dir)
     labels = {(r.collection, r.id): r.label for r in dataset.all()}
     epoch = dt.datetime.fromtimestamp(changes[0].time if changes else 0, dt.UTC)
@@ -193,7 +193,7 @@ def _links(site: Site, page: str, collection: str, ids: Any) -> dict[str, Any]:
 
 
 def index_view(site: Site, name: str) -> dict[str, Any]:
-    page = f"{name}/index.md"
+    page = index_page(name)
     records = sorted(site.dataset.records[name].values(), key=lambda r: (_record_sort(r), r.label.casefold(), r.id))
     columns, rows = INDEX_COLUMNS[name], []
     for record in records:
@@ -281,7 +281,7 @@ def home_view(site: Site, changes: list[feed.Change]) -> dict[str, Any]:
         [r["row"] for r in meetings], "teaser", "Timeline of the latest meetings", _describe(meetings, "the latest meetings")
     )
     return {
-        "counts": [{"name": n, "count": len(site.dataset.records[n]), "url": site.to(page, f"{n}/index.md")} for n in COLLECTIONS],
+        "counts": [{"name": n, "count": len(site.dataset.records[n]), "url": site.to(page, index_page(n))} for n in COLLECTIONS],
         "latest": latest,
         "teaser": Markup(teaser) if teaser else None,
     }
@@ -368,8 +368,7 @@ def timeline_view(site: Site, page: str) -> dict[str, Any]:
     kinds = sorted({m.kind for r in rows for m in r["row"].marks})
     recent = None
     if rows and (max(r["last"] for r in rows) - min(r["first"] for r in rows)).days > 3 * 366:
-        end = max(r["last"] for r in rows) + dt.timedelta(days=16)
-        start = dt.date(end.year - 1, end.month, 1)
+        start, end = timeline.recent_window(max(r["last"] for r in rows))
         shown = [r for r in rows if r["last"] >= start]
         since = f"{start:%B %Y}"
         recent = {

@@ -1,14 +1,18 @@
 """The timeline as SVG drawn at build time: one row per meeting, document and demand, each mark
 spanning exactly the days its date may mean (a whole month for '2025-03', the full interval for
-'2021-11~/2022-02~'), approximate and uncertain dates drawn dashed. Readable without JavaScript."""
+'2021-11~/2022-02~'), approximate and uncertain dates drawn dashed. Readable without JavaScript.
+
+Well-formed XML whatever the records hold: every text goes through xmltext.escape. Safe at the
+calendar's edges (0001-01-01, 9999-12-31), which the check does not let through anyway:
+positions are computed on day numbers, and margins stop at the calendar's ends."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from html import escape
 
 from .. import edtf
+from .xmltext import escape
 
 WIDTH = 960
 LABEL = 300  # the label column
@@ -48,9 +52,23 @@ class Row:
     marks: tuple[Mark, ...]
 
 
-def _x(day: dt.date, first: dt.date, last: dt.date) -> float:
-    total = max((last - first).days, 1)
-    return LABEL + (day - first).days / total * (WIDTH - LABEL - PAD)
+def _x(day: int, first: int, last: int) -> float:
+    """The x coordinate of a day, all three as ordinals (dt.date.toordinal): plain numbers, which
+    a day after the calendar's last cannot overflow."""
+    total = max(last - first, 1)
+    return LABEL + (day - first) / total * (WIDTH - LABEL - PAD)
+
+
+def shift(day: dt.date, days: int) -> dt.date:
+    """`day` moved by `days`, stopping at the calendar's first or last day instead of overflowing."""
+    return dt.date.fromordinal(min(max(day.toordinal() + days, 1), dt.date.max.toordinal()))
+
+
+def recent_window(last: dt.date) -> tuple[dt.date, dt.date]:
+    """The period a 'recent' timeline ending at `last` draws: from the first of the month a year
+    before, to 16 days after (both kept inside the calendar)."""
+    end = shift(last, 16)
+    return dt.date(max(end.year - 1, dt.MINYEAR), end.month, 1), end
 
 
 def _ticks(first: dt.date, last: dt.date) -> list[tuple[dt.date, str]]:
@@ -85,8 +103,8 @@ def draw(rows: list[Row], ident: str, title: str, description: str, window: tupl
     if window:
         first, last = window
     else:
-        first = min(s.first for s in spans) - dt.timedelta(days=15)
-        last = max(s.last for s in spans) + dt.timedelta(days=16)
+        first = shift(min(s.first for s in spans), -15)
+        last = shift(max(s.last for s in spans), 16)
     height = AXIS + ROW * len(rows) + PAD
     e = escape
     out = [
@@ -98,7 +116,7 @@ def draw(rows: list[Row], ident: str, title: str, description: str, window: tupl
         '<g class="axis">',
     ]
     for day, text in _ticks(first, last):
-        x = _x(day, first, last)
+        x = _x(day.toordinal(), first.toordinal(), last.toordinal())
         out.append(f'<line x1="{x:.1f}" y1="{AXIS - 6}" x2="{x:.1f}" y2="{height - PAD}" stroke="#c8c8c8" stroke-width="1"/>')
         anchor = ' text-anchor="end"' if x > WIDTH - 60 else ""
         out.append(f'<text x="{x + (-3 if anchor else 3):.1f}" y="{AXIS - 10}" font-size="12" fill="#333333"{anchor}>{e(text)}</text>')
@@ -115,8 +133,8 @@ def draw(rows: list[Row], ident: str, title: str, description: str, window: tupl
 
 
 def _mark(mark: Mark, y: int, first: dt.date, last: dt.date) -> str:
-    x0 = _x(mark.span.first, first, last)
-    x1 = _x(mark.span.last + dt.timedelta(days=1), first, last)
+    x0 = _x(mark.span.first.toordinal(), first.toordinal(), last.toordinal())
+    x1 = _x(mark.span.last.toordinal() + 1, first.toordinal(), last.toordinal())  # the end of its last day
     width = max(x1 - x0, 4.0)
     colour = COLOURS.get(mark.kind, "#555555")
     vague = mark.span.approximate or mark.span.uncertain

@@ -12,7 +12,7 @@ from urllib.parse import quote, urlencode
 from markupsafe import Markup
 
 from .. import edtf
-from ..collections import COLLECTIONS
+from ..collections import COLLECTIONS, index_page
 from ..load import Dataset, Record
 from .graph import Graph, Key
 from .text import Renderer, url_attr
@@ -161,7 +161,7 @@ def common(site: Site, record: Record) -> dict[str, Any]:
         "edit_url": site.edit_url(record),
         "report_url": site.report_url(record),
         "json_path": f"records/{record.collection}/{record.id}.json",
-        "index": site.to(page, f"{record.collection}/index.md"),
+        "index": site.to(page, index_page(record.collection)),
     }
 
 

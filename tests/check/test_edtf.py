@@ -142,3 +142,19 @@ def test_parse_raises_only_date_errors(text: str) -> None:
 )
 def test_human_keeps_the_stated_precision(text: str, words: str) -> None:
     assert edtf.human(text) == words
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["0001-01-01", "9999-12-31", "1899-12-31", "2101", "2101-01-01", "1850~/2025", "2025/2101-01?", "0001/9999"],
+)
+def test_a_record_date_names_a_year_from_1900_to_2100(text: str) -> None:
+    assert edtf.parse(text)  # the calendar has the day
+    with pytest.raises(edtf.DateError) as raised:
+        edtf.parse_record_date(text)
+    assert str(raised.value) == f"{text!r} is outside the years a record's date may name, 1900 to 2100: check the year"
+
+
+@pytest.mark.parametrize("text", ["1900", "1900-01-01", "2100-12-31", "2100", "1900~/2100?", "2025-03-11"])
+def test_dates_inside_the_bounds_are_record_dates(text: str) -> None:
+    assert edtf.parse_record_date(text) == edtf.parse(text)

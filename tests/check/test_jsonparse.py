@@ -61,6 +61,11 @@ def test_columns_count_characters_not_bytes() -> None:
     assert jsonparse.locate(text, "/kind") == (1, 26)
 
 
+C1 = "C1 control character U+%s in text: remove it (often a quotation mark or dash of Windows-1252 text read as Latin-1: type the character itself)"
+NONCHARACTER = "Unicode noncharacter U+%s in text: remove it (it is not a character, and XML and HTML cannot carry it)"
+INVISIBLE = "text holds only invisible characters (%s): write visible text, or leave the field out"
+
+
 @pytest.mark.parametrize(
     ("raw", "line", "col", "pointer", "message"),
     [
@@ -83,6 +88,36 @@ def test_columns_count_characters_not_bytes() -> None:
         (b'{"a": "\\u202e"}', 1, 7, "/a", "Unicode bidirectional control character U+202E in text: remove it"),
         ('{"a": "\u2067"}'.encode(), 1, 7, "/a", "Unicode bidirectional control character U+2067 in text: remove it"),
         (b'{"a": "\\udc00"}', 1, 7, "/a", "unpaired surrogate \\udc00 in text: write the character itself instead of a \\u escape"),
+        (b'{"a": "\\u0085"}', 1, 7, "/a", C1 % "0085"),
+        ('{"a": "\x9d"}'.encode(), 1, 7, "/a", C1 % "009D"),
+        (b'{"a": "\\u200f"}', 1, 7, "/a", "Unicode bidirectional mark U+200F (right-to-left mark) in text: remove it"),
+        ('{"a": "x\u200e"}'.encode(), 1, 7, "/a", "Unicode bidirectional mark U+200E (left-to-right mark) in text: remove it"),
+        ('{"a": "\u061c"}'.encode(), 1, 7, "/a", "Unicode bidirectional mark U+061C (arabic letter mark) in text: remove it"),
+        ('{"a": "x\ufffe"}'.encode(), 1, 7, "/a", NONCHARACTER % "FFFE"),
+        (b'{"a": ["\\uffff"]}', 1, 8, "/a/0", NONCHARACTER % "FFFF"),
+        ('{"a": "\ufdd0"}'.encode(), 1, 7, "/a", NONCHARACTER % "FDD0"),
+        (b'{"a": "\\ud83f\\udffe"}', 1, 7, "/a", NONCHARACTER % "1FFFE"),
+        ('{"a": "\U0010ffff"}'.encode(), 1, 7, "/a", NONCHARACTER % "10FFFF"),
+        ('{"a": "\u200b"}'.encode(), 1, 7, "/a", INVISIBLE % "U+200B"),
+        (b'{"a": "\\u2060 \\ufeff"}', 1, 7, "/a", INVISIBLE % "U+2060, U+FEFF"),
+        ('{"a": "\u3164"}'.encode(), 1, 7, "/a", INVISIBLE % "U+3164"),
+        ('{"a": "\u2800\u2800"}'.encode(), 1, 7, "/a", INVISIBLE % "U+2800"),
+        ('{"a": "\u200d"}'.encode(), 1, 7, "/a", INVISIBLE % "U+200D"),
+        ('{"\u200b": 1}'.encode(), 1, 2, "/\u200b", INVISIBLE % "U+200B"),
+        (
+            '{"a": "Party\u200c X"}'.encode(),
+            1,
+            7,
+            "/a",
+            "zero width non-joiner U+200C at the edge of a word: it belongs between two characters it joins or separates; remove it",
+        ),
+        (
+            '{"a": "\u200dX"}'.encode(),
+            1,
+            7,
+            "/a",
+            "zero width joiner U+200D at the edge of a word: it belongs between two characters it joins or separates; remove it",
+        ),
         (b'{"a": "x\ty"}', 1, 9, "", "control character U+0009 inside a string: escape it (\\n, \\t) or remove it"),
         (b'{"a": 1}\n{}', 2, 1, "", "unexpected data after the end of the JSON value: a file holds exactly one object"),
         (b'{"a": [1,\n  2,\n]}', 2, 4, "", "trailing comma before ']': remove it (JSON allows no comma after the last item)"),
@@ -115,11 +150,16 @@ def test_parse_accepts_plain_json() -> None:
     nested = "[" * 32 + "]" * 32
     assert jsonparse.parse(nested.encode())[2] is None
     assert jsonparse.parse(b'{"a": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}')[2] is None  # brackets inside a string
-    assert jsonparse.parse('{"emoji": "\\ud83d\\ude00", "tab": "a\\tb", "rtl mark": "\u200f"}'.encode())[0] == {
+    accepted = {
         "emoji": "😀",
         "tab": "a\tb",
-        "rtl mark": "\u200f",
+        "persian": "می\u200cخواهم",  # a zero-width non-joiner the script needs
+        "family": "👨\u200d👩\u200d👧",  # an emoji sequence joined by zero-width joiners
+        "thai": "ภาษา\u200bไทย",  # a zero-width space between words, as Thai writes them
+        "soft hyphen": "peace\u00adtalks",
     }
+    assert jsonparse.parse(json.dumps(accepted, ensure_ascii=False).encode())[0] == accepted
+    assert jsonparse.parse(json.dumps(accepted, ensure_ascii=True).encode())[0] == accepted
 
 
 def test_parse_rejects_files_over_the_size_limit() -> None:
@@ -156,3 +196,38 @@ def test_locate_points_at_the_text_of_every_value(value: Any, indent: int | None
         line, col = jsonparse.locate(text, pointer)
         offset = sum(len(row) + 1 for row in lines[: line - 1]) + col - 1
         assert decoder.raw_decode(text, offset)[0] == expected
+
+
+NONCHARACTERS = [*range(0xFDD0, 0xFDF0), *(plane * 0x10000 + low for plane in range(17) for low in (0xFFFE, 0xFFFF))]
+
+
+@pytest.mark.parametrize("escaped", [False, True])
+def test_every_c1_control_and_noncharacter_is_rejected_raw_or_escaped(escaped: bool) -> None:
+    assert len(NONCHARACTERS) == 66
+    for code in [*range(0x80, 0xA0), *NONCHARACTERS]:
+        raw = json.dumps({"title": f"peace{chr(code)}talks"}, ensure_ascii=escaped).encode()
+        value, _text, error = jsonparse.parse(raw)
+        assert value is None and error is not None, f"U+{code:04X}"
+        assert error.pointer == "/title" and f"U+{code:04X} in text" in error.message
+
+
+def test_text_made_only_of_invisible_characters_is_rejected() -> None:
+    # Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties.txt), and the blank braille pattern
+    ignorable = [0x00AD, 0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, *range(0x180B, 0x1810), 0x200B, 0x200C, 0x200D, 0x2060]
+    ignorable += [*range(0x2061, 0x2065), 0x2800, 0x3164, *range(0xFE00, 0xFE10), 0xFEFF, 0xFFA0, 0x1BCA0, 0x1D173, 0xE0001, 0xE0100]
+    for code in ignorable:
+        for text in (chr(code), f" {chr(code)}{chr(code)}\n"):
+            value, _text, error = jsonparse.parse(json.dumps({"title": text}, ensure_ascii=False).encode())
+            assert error is not None and error.message.startswith("text holds only invisible characters"), f"U+{code:04X}"
+    for text in ("x\u200by", "\u00adx", "a\ufe0f", " "):  # visible text with them, and plain whitespace (the schema's business)
+        assert jsonparse.parse(json.dumps({"title": text}).encode())[2] is None, repr(text)
+
+
+def test_locating_many_values_indexes_the_file_once() -> None:
+    text = json.dumps({"items": [f"item {i}" for i in range(20_000)]}, indent=2)
+    assert jsonparse.locate(text, "/items/19999") == (20_002, 5)
+    assert jsonparse._index.cache_info().currsize >= 1
+    before = jsonparse._index.cache_info().misses
+    for i in range(0, 20_000, 7):
+        assert jsonparse.locate(text, f"/items/{i}") == (i + 3, 5)
+    assert jsonparse._index.cache_info().misses == before
