@@ -64,9 +64,10 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
-    from .contrib import new_record
+    from .contrib.new import OccasionRequest, new_command
 
-    return new_record(args.records, args.collection, args.id)
+    request = OccasionRequest(args.id, args.at, args.document, args.source, args.occasion_id)
+    return new_command(args.records, args.collection, args.id, request)
 
 
 def _fmt(args: argparse.Namespace) -> int:
@@ -108,9 +109,18 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, default=DEFAULT_SITE, metavar="DIR", help="where the site goes (default: site)")
     export = command("export", _export, "Check, then write the data files alone (CSV, JSON, SQLite, datapackage.json).")
     export.add_argument("--out", type=Path, required=True, metavar="DIR", help="where the data files go")
-    new = command("new", _new, "Write a skeleton record with every required field as a placeholder to fill in.")
-    new.add_argument("collection", help="demands, meetings, documents, actors, topics or sources")
-    new.add_argument("id", help="the new record's id: lowercase letters, digits and hyphens")
+    new = command(
+        "new",
+        _new,
+        "Write a skeleton record with every required field as a placeholder to fill in; "
+        "`new occasion DEMAND` adds a skeleton occasion to an existing demand instead.",
+    )
+    new.add_argument("collection", help="demands, meetings, documents, actors, topics or sources; or occasion")
+    new.add_argument("id", help="the new record's id: lowercase letters, digits and hyphens; for occasion, the demand's id")
+    new.add_argument("--at", metavar="MEETING", help="occasion: the meeting at which it happened (its date is then taken from there)")
+    new.add_argument("--in", dest="document", metavar="DOCUMENT", help="occasion: the document in which it was made or answered")
+    new.add_argument("--source", metavar="SOURCE", help="occasion: the source its citation quotes")
+    new.add_argument("--id", dest="occasion_id", metavar="OCCASION_ID", help="occasion: its id (default: the meeting's or document's id)")
     fmt = command("fmt", _fmt, "Rewrite records in canonical form (2-space indent, schema key order, NFC, trailing newline).")
     fmt.add_argument("--check", action="store_true", help="only list the files that are not canonical; exit 1 if any")
     diff = command("diff", _diff, "Say what the working tree changes against a git revision, record by record.")

@@ -14,7 +14,7 @@ from .validate import validate
 def check(records: Path) -> tuple[Dataset, list[Problem]]:
     dataset, problems = load(records)
     problems = problems + validate(dataset)
-    from .contrib import format_problems
+    from .canonical import format_problems
 
     problems += format_problems(dataset, skip={p.path for p in problems})
     return dataset, sorted(set(problems))

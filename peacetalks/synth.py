@@ -18,7 +18,7 @@ from typing import Any
 
 from . import edtf
 from .collections import COLLECTIONS, schema_path
-from .contrib import canonical_text
+from .canonical import canonical_text
 
 # Shares of the records per collection; demands take the rest. Every collection gets at
 # least one record once N is at least the number of collections.
