@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 from functools import cache
 from typing import Any
@@ -48,6 +49,7 @@ def _citation_lists(data: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any] 
 def record_problems(record: Record, dataset: Dataset) -> Iterator[Problem]:
     yield from _quotes_once(record)
     yield from _supports(record)
+    yield from _attributions(record, dataset)
     if record.collection == "demands":
         yield from _occasions(record, dataset)
 
@@ -69,6 +71,65 @@ def _quotes_once(record: Record) -> Iterator[Problem]:
                 )
             else:
                 first[key] = where
+
+
+class _Paragraphs:
+    """A stored text whitespace-normalised and joined, with where each paragraph (line) starts."""
+
+    def __init__(self, text: str) -> None:
+        self.starts: list[int] = []
+        parts: list[str] = []
+        offset = 0
+        for line in text.splitlines():
+            words = " ".join(line.split())
+            if not words:
+                continue
+            self.starts.append(offset)
+            parts.append(words)
+            offset += len(words) + 1
+        self.joined = " ".join(parts)
+
+    def around(self, quote: str) -> str | None:
+        """The paragraphs the quote's first occurrence spans, or None when it is not there."""
+        wanted = " ".join(quote.split())
+        at = self.joined.find(wanted)
+        if at < 0:
+            return None
+        first = bisect.bisect_right(self.starts, at) - 1
+        last = bisect.bisect_right(self.starts, at + max(len(wanted) - 1, 0)) - 1
+        end = self.starts[last + 1] - 1 if last + 1 < len(self.starts) else len(self.joined)
+        return self.joined[self.starts[first] : end]
+
+
+_PARAGRAPHS: dict[int, tuple[str, _Paragraphs]] = {}
+
+
+def _paragraphs(text: str) -> _Paragraphs:
+    hit = _PARAGRAPHS.get(id(text))
+    if hit is None or hit[0] is not text:
+        hit = (text, _Paragraphs(text))
+        _PARAGRAPHS[id(text)] = hit
+    return hit[1]
+
+
+def _attributions(record: Record, dataset: Dataset) -> Iterator[Problem]:
+    """An attribution credits the quoted claim: it stands in the paragraph(s) of the quote."""
+    for pointer, _, items in _citation_lists(record.data):
+        for index, citation in enumerate(items):
+            if not isinstance(citation, dict) or not isinstance(citation.get("attribution"), str):
+                continue
+            text = dataset.source_texts.get(str(citation.get("source")))
+            quote = citation.get("quote")
+            if text is None or not isinstance(quote, str):
+                continue
+            around = _paragraphs(text).around(quote)
+            attribution = " ".join(citation["attribution"].split())
+            if around is not None and attribution in " ".join(text.split()) and attribution not in around:
+                yield _at(
+                    record,
+                    f"{pointer}/{index}/attribution",
+                    "the attribution is not in the paragraph of the quote: it must credit this claim, so copy it from the same paragraph",
+                )
 
 
 def _supports(record: Record) -> Iterator[Problem]:
@@ -102,7 +163,15 @@ def _occasions(record: Record, dataset: Dataset) -> Iterator[Problem]:
         if isinstance(name, str)
     }
     previous = None
+    seen: dict[str, int] = {}
     for item in items:
+        if item.id in seen:
+            yield _at(
+                record,
+                f"{item.pointer}/id",
+                f"occasion id '{item.id}' is already used by /occasions/{seen[item.id]}: give each occasion of a demand its own id",
+            )
+        seen.setdefault(item.id, item.index)
         if not item.data.get("citations") and item.id not in cited_elsewhere:
             yield _at(
                 record,
@@ -119,8 +188,12 @@ def _occasions(record: Record, dataset: Dataset) -> Iterator[Problem]:
             )
         elif when is not None and previous is not None and when.first < previous.first:
             where = f"{item.pointer}/date" if "date" in item.data else item.pointer
-            taken = f" (taken from {item.date.taken_from[1]})" if item.date.taken_from else ""
-            yield _at(record, where, f"occasions must be in date order, oldest first: {when.text}{taken} comes after {previous.text}")
+            taken = f", the date of {COLLECTIONS[item.date.taken_from[0]].singular} {item.date.taken_from[1]}" if item.date.taken_from else ""
+            yield _at(
+                record,
+                where,
+                f"occasions must be in date order, oldest first: this one ({when.text}{taken}) is listed after one of {previous.text}: move it up",
+            )
         if when is not None:
             previous = when
     if items and occasions.first_raised(items) is None:

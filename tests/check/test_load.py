@@ -57,7 +57,7 @@ def test_reference_to_a_missing_record_is_still_reported(tmp_path: Path, monkeyp
     (records / "actors" / "betaland.json").unlink()
     monkeypatch.chdir(tmp_path)
     _dataset, problems = check(Path("records"))
-    assert {p.pointer for p in problems} == {"/made_of/0", "/status_history/1/by/0", "/participants/1"}
+    assert {p.pointer for p in problems} == {"/occasions/0/of/0", "/occasions/1/by/0", "/participants/1"}
     assert all("unknown actor 'betaland'" in p.message for p in problems)
 
 
