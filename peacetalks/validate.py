@@ -437,6 +437,11 @@ def _quote(record: Record, pointer: str, quote: str, dataset: Dataset, normalise
         hint = "it differs only in upper and lower case: copy it exactly"
     else:
         hint = "copy the words exactly as the source has them (whitespace may differ, nothing else)"
+        from .quotes import closest, describe
+
+        passage = closest(dataset.source_texts.get(source_id, text), quote)
+        if passage is not None:
+            hint += f": {describe(passage)}"
     yield _at(record, pointer, f"quote not found in the text of source '{source_id}': {hint}")
 
 

@@ -299,9 +299,13 @@ def test_an_altered_quote_fails_the_check_at_its_line(tmp_path: Path, texts: dic
     result = run_build("check", "--records", str(records), cwd=tmp_path, env=ENV)
     assert result.returncode == 1
     errors = [entry for entry in result.stderr.splitlines() if ": error: " in entry]
-    assert errors == [
+    assert len(errors) == 1, result.stderr
+    assert errors[0].startswith(
         f"records/demands/ukraine-not-in-nato.json:{number}:{column}: error: {pointer}: "
         "quote not found in the text of source 'reuters-russia-list-of-demands-2025-03': "
-        "copy the words exactly as the source has them (whitespace may differ, nothing else)"
-    ], result.stderr
+        "copy the words exactly as the source has them (whitespace may differ, nothing else): the closest passage is “"
+    ), result.stderr
+    # The hint marks the one changed word, as the source has it.
+    changed = next(word for word in quote.split() if "NAT0" in word)
+    assert errors[0].endswith(f"the quote has “{changed}” where the source has “{changed.replace('NAT0', 'NATO')}”"), errors[0]
     assert result.stderr.splitlines()[-1].startswith("check failed: 1 error")
