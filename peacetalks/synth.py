@@ -11,14 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import random
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import edtf
-from .collections import COLLECTIONS, schema_path
+from . import edtf, occasions
 from .canonical import canonical_text
+from .collections import COLLECTIONS, schema_path
 
 # Shares of the records per collection; demands take the rest. Every collection gets at
 # least one record once N is at least the number of collections.
@@ -44,17 +43,6 @@ _NOUNS = (
 _VERBS = ("asked for", "proposed", "rejected", "restated", "welcomed", "postponed", "reviewed", "offered", "questioned", "withdrew")
 _ADJECTIVES = ("provisional", "joint", "phased", "partial", "monitored", "bilateral", "temporary", "standing", "technical", "regional")
 _ACTOR_KINDS = ("state", "alliance", "organisation", "government", "administration", "delegation", "person", "group", "city")
-_STATUSES = (
-    "raised",
-    "restated",
-    "under-discussion",
-    "pending-response",
-    "accepted",
-    "partially-accepted",
-    "rejected",
-    "partially-rejected",
-    "withdrawn",
-)
 _FIRST_DAY = dt.date(2014, 1, 1)
 _DAYS = (dt.date(2025, 12, 31) - _FIRST_DAY).days
 
@@ -75,6 +63,8 @@ class _Writer:
         self.ids = {name: [self._id(name, i) for i in range(count)] for name, count in self.counts.items()}
         self.sources: list[_Source] = []
         self.states: list[str] = []
+        self.dates: dict[tuple[str, str], dict[str, Any]] = {}  # (meetings|documents, id) -> the date an occasion there takes
+        self.quoted: set[tuple[str, str]] = set()  # (source, quote) cited so far in the record being written
 
     # --- words ---------------------------------------------------------------------------
 
@@ -147,18 +137,27 @@ class _Writer:
 
     # --- citations -----------------------------------------------------------------------
 
+    def record(self) -> None:
+        """A new record begins: a quote appears once in a record, so the quotes used are forgotten."""
+        self.quoted = set()
+
     def citation(self, supports: list[str] | None = None) -> dict[str, Any]:
+        """A citation quoting words not yet quoted in this record (whole sentences, or runs of 6-18 words)."""
         rng = self.rng
-        source = rng.choice(self.sources)
-        value: dict[str, Any] = {"source": source.id}
-        if source.attributions and rng.random() < 0.15:
-            sentence, attribution = rng.choice(source.attributions)
-            value["quote"] = sentence
-            value["attribution"] = attribution
-        else:
-            words = rng.choice(source.sentences).split(" ")
-            start = rng.randrange(max(1, len(words) - 6))
-            value["quote"] = " ".join(words[start : start + rng.randint(6, 18)])
+        while True:
+            source = rng.choice(self.sources)
+            value: dict[str, Any] = {"source": source.id}
+            if source.attributions and rng.random() < 0.15:
+                sentence, attribution = rng.choice(source.attributions)
+                value["quote"] = sentence
+                value["attribution"] = attribution
+            else:
+                words = rng.choice(source.sentences).split(" ")
+                start = rng.randrange(max(1, len(words) - 6))
+                value["quote"] = " ".join(words[start : start + rng.randint(6, 18)])
+            if (source.id, value["quote"]) not in self.quoted:
+                self.quoted.add((source.id, value["quote"]))
+                break
         if supports:
             value["supports"] = supports
         if rng.random() < 0.05:
@@ -212,6 +211,7 @@ class _Writer:
 
     def actor(self, index: int) -> dict[str, Any]:
         rng = self.rng
+        self.record()
         actor_id = self.ids["actors"][index]
         kind = "state" if index < 4 else rng.choice(_ACTOR_KINDS)
         if kind == "state":
@@ -254,6 +254,7 @@ class _Writer:
 
     def document(self, index: int) -> dict[str, Any]:
         rng = self.rng
+        self.record()
         record: dict[str, Any] = {
             "$schema": schema_path("documents"),
             "id": self.ids["documents"][index],
@@ -267,11 +268,13 @@ class _Writer:
             "summary": self.markdown(index),
             "citations": self.citations(),
         }
+        self.dates[("documents", record["id"])] = record["date"]
         return {k: v for k, v in record.items() if v != []}
 
     def meeting(self, index: int) -> dict[str, Any]:
         rng = self.rng
         meeting_id = self.ids["meetings"][index]
+        self.record()
         series = index % 40 == 0
         start = self.day()
         record: dict[str, Any] = {
@@ -291,57 +294,84 @@ class _Writer:
             if self.states:
                 record["place"]["country"] = rng.choice(self.states)
         record["participants"] = self.pick("actors", 2, 5)
-        demands = self.pick("demands", 0, 4)
-        if demands:
-            record["demands"] = demands
         if not series and rng.random() < 0.5:  # a series every 40 meetings, starting with the first
             record["part_of"] = self.ids["meetings"][40 * rng.randrange((index - 1) // 40 + 1)]
         record["summary"] = self.markdown(index)
         if rng.random() < 0.6:
             record["outcome"] = self.markdown(index)
         record["citations"] = self.citations()
+        span = occasions.meeting_date(record)
+        if span is not None:
+            self.dates[("meetings", meeting_id)] = span
         return record
 
     def demand(self, index: int) -> dict[str, Any]:
+        """A demand with 1-4 occasions in date order: the first raises it; some take their date from
+        their meeting or document; some are backed by another occasion's citation ('<id>/act')."""
         rng = self.rng
         demand_id = self.ids["demands"][index]
-        statuses = []
-        days = sorted(self.day() for _ in range(rng.randint(1, 3)))
-        for number, day in enumerate(days):
-            entry: dict[str, Any] = {"date": self.dated(day), "status": "raised" if number == 0 else rng.choice(_STATUSES)}
-            if number and rng.random() < 0.5:
-                entry["by"] = self.pick("actors", 1, 2)
-            if rng.random() < 0.4:
-                entry["note"] = self.markdown(index)
-            entry["citations"] = self.citations(1, 2)
-            statuses.append(entry)
-        statuses.sort(key=lambda entry: edtf.parse(entry["date"]["date"]).first)
+        self.record()
+        drafts = sorted((self.occasion(number) for number in range(rng.randint(1, 4))), key=lambda draft: draft[0])
+        items = [entry for _, entry in drafts]
+        for number, entry in enumerate(items):
+            entry["id"] = f"{number + 1:02d}-{entry['act']}"
+        self.cite_occasions(items)
         record: dict[str, Any] = {
             "$schema": schema_path("demands"),
             "id": demand_id,
             "title": f"{rng.choice(_VERBS).capitalize()}: {self.title()}",
             "kind": rng.choice(("demand", "demand", "demand", "condition", "proposal", "offer", "position")),
-            "made_by": self.pick("actors", 1, 2),
-            "made_of": self.pick("actors", 0, 2),
             "topics": self.pick("topics", 0, 3),
             "summary": self.markdown(index),
-            "first_raised": statuses[0]["date"],
+            "occasions": items,
         }
-        raised_at: list[dict[str, Any]] = []
-        for _ in range(rng.randint(0, 2)):
-            target = "meetings" if rng.random() < 0.7 or not self.ids["documents"] else "documents"
-            if not self.ids[target]:
-                continue
-            occasion: dict[str, Any] = {target[:-1]: rng.choice(self.ids[target])}
-            if rng.random() < 0.3:
-                occasion["note"] = self.markdown(index)
-            occasion["citations"] = self.citations(1, 1)
-            raised_at.append(occasion)
-        record["raised_at"] = raised_at
-        record["status_history"] = statuses
-        record["related"] = self.pick("demands", 0, 2, exclude=demand_id) if rng.random() < 0.3 else []
-        record["citations"] = self.citations(1, 4)
+        # A link between demands is stated on one side only: a demand names only earlier ones.
+        earlier = self.ids["demands"][:index]
+        if earlier and rng.random() < 0.3:
+            record["related"] = rng.sample(earlier, min(len(earlier), rng.randint(1, 2)))
+        record["citations"] = [
+            self.citation(rng.choice((["summary"], ["title", "summary"], ["kind"], None))) for _ in range(rng.randint(0, 2))
+        ]
         return {k: v for k, v in record.items() if v != []}
+
+    def occasion(self, number: int) -> tuple[Any, dict[str, Any]]:
+        """(the first day it can mean, for the date order; the occasion without id and citations)."""
+        rng = self.rng
+        vocabulary = occasions.vocabulary()
+        act = "raised" if number == 0 else rng.choice(vocabulary.acts)
+        entry: dict[str, Any] = {}
+        roll = rng.random()
+        if roll < 0.45 and self.ids["meetings"]:
+            entry["at"] = rng.choice(self.ids["meetings"])
+        if 0.35 < roll < 0.6 and self.ids["documents"]:
+            entry["in"] = rng.choice(self.ids["documents"])
+        taken = self.dates.get(("meetings", entry.get("at", ""))) or self.dates.get(("documents", entry.get("in", "")))
+        if taken is None or rng.random() < 0.3:
+            entry["date"] = self.dated()
+        if vocabulary.role[act] != "none" or rng.random() < 0.5:
+            entry["by"] = self.pick("actors", 1, 2)
+        if vocabulary.role[act] == "makes" and rng.random() < 0.6:
+            entry["of"] = self.pick("actors", 1, 2)
+        entry["act"] = act
+        if rng.random() < 0.15:
+            entry["wording"] = f"Synthetic wording: {self.sentence()}"
+        if rng.random() < 0.3:
+            entry["note"] = self.markdown(number)
+        return edtf.parse((entry.get("date") or taken or {})["date"]).first, entry
+
+    def cite_occasions(self, items: list[dict[str, Any]]) -> None:
+        """Citations for each occasion, naming the fields they back; now and then a later occasion
+        has none of its own and an earlier occasion's citation names it instead."""
+        rng = self.rng
+        backed: list[dict[str, Any]] = []  # occasions with citations of their own
+        for entry in items:
+            fields = [name for name in ("date", "by", "of", "at", "in", "act") if name in entry]
+            if backed and rng.random() < 0.15:
+                lender = rng.choice(backed)["citations"][0]
+                lender["supports"] = [*lender.get("supports", []), f"{entry['id']}/act"]
+                continue
+            entry["citations"] = [self.citation(rng.sample(fields, rng.randint(1, len(fields)))) for _ in range(rng.randint(1, 2))]
+            backed.append(entry)
 
 
 def _counts(n: int) -> dict[str, int]:
@@ -349,17 +379,18 @@ def _counts(n: int) -> dict[str, int]:
     if n < len(names):
         return {name: int(i < n) for i, name in enumerate(names)}
     counts = {name: max(1, round(n * SHARES.get(name, 0))) for name in names if name != "demands"}
+    while n - sum(counts.values()) < 1:  # rounding up took the demands' share: give one back
+        counts[max(counts, key=lambda name: counts[name])] -= 1
     counts["demands"] = n - sum(counts.values())
     return counts
 
 
 def synthesise(n: int, out: Path, seed: int = 0) -> None:
-    """Write a valid, canonical tree of `n` synthetic records into `out` (replacing what is there)."""
+    """Write a valid, canonical tree of `n` synthetic records into `out` (replacing an earlier synthetic tree there)."""
     if n < 0:
         raise ValueError("n must not be negative")
     writer = _Writer(n, seed)
-    if out.exists():
-        shutil.rmtree(out)
+    _clear(out)
     for name in COLLECTIONS:
         (out / name).mkdir(parents=True, exist_ok=True)
     for index in range(writer.counts["sources"]):
@@ -377,6 +408,17 @@ def synthesise(n: int, out: Path, seed: int = 0) -> None:
     for name, make in makers.items():
         for index in range(writer.counts[name]):
             _write(out, name, make(index))
+
+
+def _clear(out: Path) -> None:
+    """Remove the synthetic records of an earlier run in `out`, and nothing else: synth never
+    deletes what it did not write (a file not named synthetic-*.json or .txt is left alone)."""
+    for name in COLLECTIONS:
+        folder = out / name
+        if folder.is_dir() and not folder.is_symlink():
+            for path in folder.glob("synthetic-*"):
+                if path.suffix in (".json", ".txt") and path.is_file() and not path.is_symlink():
+                    path.unlink()
 
 
 def _write(out: Path, collection: str, record: dict[str, Any]) -> None:

@@ -65,9 +65,48 @@ def test_sources_have_stored_texts_with_their_digest_and_quotes_from_them(tree: 
         assert source["text_sha256"] == hashlib.sha256(raw).hexdigest()
         assert b"SYNTHETIC" in raw
         texts[source["id"]] = raw.decode("utf-8")
-    demand = records(tree, "demands")[0]
-    for citation in demand["citations"]:
-        assert citation["quote"] in texts[citation["source"]]
+    for collection in COLLECTIONS:
+        for record in records(tree, collection):
+            for citation in _citations(record):
+                assert citation["quote"] in texts[citation["source"]]
+
+
+def _citations(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every citation of a record, at any depth (occasions, roles)."""
+    found: list[dict[str, Any]] = []
+    stack: list[Any] = [record]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            found.extend(value.get("citations", []))
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return found
+
+
+def test_demands_follow_the_occasions_model(tree: Path) -> None:
+    """Occasions in date order with dates of their own or from their meeting or document, no
+    quote twice in a record, a related link on one side only, and every rule's case present."""
+    demands = {record["id"]: record for record in records(tree, "demands")}
+    meetings = {record["id"]: record for record in records(tree, "meetings")}
+    assert not any("demands" in meeting for meeting in meetings.values())
+    taken_from = {"at": 0, "in": 0}
+    named_elsewhere = 0
+    for demand in demands.values():
+        items = demand["occasions"]
+        assert items and len({item["id"] for item in items}) == len(items)
+        assert any(item["act"] == "raised" and item["by"] for item in items)
+        for item in items:
+            if "date" not in item:
+                taken_from["at" if "at" in item else "in"] += 1
+            named_elsewhere += "citations" not in item
+        quotes = [(c["source"], c["quote"]) for c in _citations(demand)]
+        assert len(quotes) == len(set(quotes)), demand["id"]
+        for other in demand.get("related", []):
+            assert demand["id"] not in demands[other].get("related", [])
+    assert taken_from["at"] and taken_from["in"] and named_elsewhere
+    assert any("related" in demand for demand in demands.values())
 
 
 def test_the_tree_exercises_dates_markdown_and_attributions(tree: Path) -> None:
@@ -78,7 +117,7 @@ def test_the_tree_exercises_dates_markdown_and_attributions(tree: Path) -> None:
     assert '"inferred": true' in text and '"reasoning": ' in text
     assert '"attribution": ' in text
     assert "](https://example.org/synthetic/" in text
-    assert '"part_of": ' in text and '"raised_at": ' in text
+    assert '"part_of": ' in text and '"occasions": ' in text and '"wording": ' in text
 
 
 def test_synthetic_text_says_it_is_synthetic(tree: Path) -> None:
