@@ -13,7 +13,7 @@ from .problems import Problem, printable, summary
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_RECORDS = Path("records")
-DEFAULT_SITE = Path("site")
+DEFAULT_SITE = "site"  # --out stays a string: `--out ''` (an unset variable) must not become '.'
 
 
 def report(problems: list[Problem]) -> None:
@@ -41,9 +41,13 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
+    from .output import OutputError
     from .pipeline import build
 
     problems = build(args.records, args.out)
+    if isinstance(problems, OutputError):
+        print(problems.format(), file=sys.stderr)
+        return 1
     if problems:
         report(problems)
         print(f"build stopped: {printable(str(args.out))} was left as it was", file=sys.stderr)
@@ -53,9 +57,13 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from .output import OutputError
     from .pipeline import export
 
     problems = export(args.records, args.out)
+    if isinstance(problems, OutputError):
+        print(problems.format(), file=sys.stderr)
+        return 1
     if problems:
         report(problems)
         return 1
@@ -82,6 +90,12 @@ def _diff(args: argparse.Namespace) -> int:
     return diff_records(args.records, args.base)
 
 
+def _quote(args: argparse.Namespace) -> int:
+    from .contrib.quote import find_quote
+
+    return find_quote(args.records, args.source, args.words)
+
+
 def _synth(args: argparse.Namespace) -> int:
     from .synth import synthesise
 
@@ -106,9 +120,10 @@ def parser() -> argparse.ArgumentParser:
 
     command("check", _check, "Validate every record: parse, schema and cross-record rules, and canonical formatting.")
     build = command("build", _build, "Check, then build the site and the data files into --out, replacing it only on success.")
-    build.add_argument("--out", type=Path, default=DEFAULT_SITE, metavar="DIR", help="where the site goes (default: site)")
+    refusal = "absent, empty, or written by an earlier build or export (it holds .peacetalks-build)"
+    build.add_argument("--out", default=DEFAULT_SITE, metavar="DIR", help=f"where the site goes (default: site); {refusal}")
     export = command("export", _export, "Check, then write the data files alone (CSV, JSON, SQLite, datapackage.json).")
-    export.add_argument("--out", type=Path, required=True, metavar="DIR", help="where the data files go")
+    export.add_argument("--out", required=True, metavar="DIR", help=f"where the data files go; {refusal}")
     new = command(
         "new",
         _new,
@@ -125,6 +140,9 @@ def parser() -> argparse.ArgumentParser:
     fmt.add_argument("--check", action="store_true", help="only list the files that are not canonical; exit 1 if any")
     diff = command("diff", _diff, "Say what the working tree changes against a git revision, record by record.")
     diff.add_argument("base", nargs="?", default="HEAD", help="the git revision to compare with (default: HEAD)")
+    quote = command("quote", _quote, "Find words in a source's stored text and print them exactly, ready to paste as a quote.")
+    quote.add_argument("source", help="the source's id (records/sources/<id>.txt)")
+    quote.add_argument("words", help="the words to find: case, whitespace, quotation marks and dashes may differ")
     synth = commands.add_parser(
         "synth",
         help="Write N synthetic records for benchmarks.",
