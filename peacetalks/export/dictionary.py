@@ -6,8 +6,10 @@ while the committed page is out of date)."""
 from __future__ import annotations
 
 import sys
+import textwrap
 from pathlib import Path
 
+from .dates import WIDENING
 from .tables import Table, tables
 
 PAGE = Path(__file__).resolve().parent.parent.parent / "docs" / "data-dictionary.md"
@@ -34,18 +36,38 @@ The downloadable data holds the same records in four forms:
   columns are in the order listed here, which only grows at the end between releases
   unless the changelog says "breaking".
 - **Missing values** are empty cells (SQL `NULL`). Booleans are `true` / `false` (`1` / `0`
-  in SQLite). Positions are 0-based, as in JSON pointers (`/status_history/0`).
-- **Dates** are kept as the [EDTF](https://www.loc.gov/standards/datetime/) string of the
-  record (`2025-03`, `2022~/2025-03`), with derived columns for sorting and filtering:
-  `_first` and `_last` (ISO dates: the first and last day the date can mean), `_precision`
-  (`year`, `month` or `day`; for an interval the coarser end), `_inferred` (worked out from
-  relative wording rather than stated by the source) and `_reasoning`.
-- **Lists of identifiers** appear twice: joined with `;` in the record's own table (for
+  in SQLite). Positions are 0-based, as in JSON pointers (`/occasions/0`).
+- **References** to another record are columns named `<field>_id` (`part_of_id`,
+  `affiliation_id`, `of_id`; an occasion's `at` and `in` are `meeting_id` and `document_id`),
+  each with a foreign key in SQLite and in `datapackage.json`.
+- **Dates**: every date field, stored or derived, gives the same columns. The field's own
+  column holds the [EDTF](https://www.loc.gov/standards/datetime/) string of the record
+  (`2025-03`, `2022~/2025-03`); `_first` and `_last` are ISO dates, the first and last day it
+  can mean (for sorting and filtering); `_start_precision` and `_end_precision` are `year`,
+  `month` or `day` for each end (the same for a single date); `_start_approximate`,
+  `_start_uncertain`, `_end_approximate` and `_end_uncertain` say whether each end is marked
+  `~` or `?`; `_inferred` says it was worked out from relative wording rather than stated by
+  the source, and `_reasoning` how.
+
+  **Widening rule** for `_first` and `_last`:
+{WIDENING}
+- **Lists of identifiers** appear twice: joined with `;` in the owner's own table (for
   spreadsheets), and as one row per identifier in a link table (for joins).
   Identifiers never contain `;`.
-- **Lists of objects** (status history, occasions, roles) are child tables keyed by the
-  owner's id and the item's position; **citations** of every record and field are in
-  `citations.csv`, located by a JSON pointer into the record.
+- **Lists of objects** are child tables. A demand's **occasions** (`occasions.csv`) are keyed
+  by `demand_id` and `occasion_id`, the occasion's own identifier, which does not change when
+  occasions are added or reordered; their `by` and `of` actors are in `occasion_actors.csv`.
+  Other lists (an actor's roles) are keyed by the owner's id and the item's position.
+- **Citations** of every record and occasion are in `citations.csv`, keyed by `collection`,
+  `record_id` and `citation_id`, a stable identifier hashed from the source and the quote
+  (a quote is cited once per record). `occasion_id` names the occasion holding it; no key
+  depends on a list position (`position` is there as data, to keep the order).
+- **Derived columns** (marked *derived* below) are not stored in the records but computed
+  from a demand's occasions, by the same code that makes the website's pages: who made a
+  demand of whom (`made_by`, `made_of`), when it was first raised and last stated, its
+  current status and the occasion that set it, an occasion's effective date (its own, or
+  its meeting's or document's: `date_from`) and the status it sets (`sets_status`), and a
+  meeting's or document's demands. `dataset.json` holds only what the records state.
 - **Markdown fields** (summaries, notes, outcomes) are plain text: rendered with
   markdown-it-py and reduced to text, never HTML. Paragraphs are separated by a blank line,
   list items start with `- ` or `1. `, links keep their text followed by the address in
@@ -79,6 +101,17 @@ demands <- read_csv("demands.csv")
 -- sqlite3 peacetalks.sqlite
 SELECT d.id, d.title FROM demands_fts JOIN demands AS d ON d.rowid = demands_fts.rowid
 WHERE demands_fts MATCH 'nuclear' ORDER BY rank;
+
+-- the meetings at which a demand's status changed, and to what
+SELECT o.demand_id, o.act, o.sets_status, o.date, m.id AS meeting_id, m.title
+FROM occasions AS o JOIN meetings AS m ON m.id = o.meeting_id
+WHERE o.sets_status IS NOT NULL ORDER BY o.demand_id, o.position;
+```
+
+```python
+occasions = pd.read_csv("occasions.csv", keep_default_na=False, na_values=[""])
+meetings = pd.read_csv("meetings.csv", keep_default_na=False, na_values=[""])
+changes = occasions[occasions["sets_status"].notna()].merge(meetings, left_on="meeting_id", right_on="id")
 ```
 
 The SQLite database opens as it is in [Datasette](https://datasette.io/)
@@ -93,7 +126,7 @@ and `attribution` columns of `citations.csv`) remain the copyright of their publ
 reproduced for citation.
 
 ## Tables
-"""
+""".replace("{WIDENING}", textwrap.fill(WIDENING, width=92, initial_indent="  ", subsequent_indent="  ", break_on_hyphens=False))
 
 
 def _cell(text: str) -> str:
@@ -110,11 +143,14 @@ def _table(table: Table) -> str:
         lines.append(f"`{', '.join(key.columns)}` → `{key.table}.{', '.join(key.target)}`.")
     if table.search:
         lines.append(f"Full-text search in SQLite: `{table.name}_fts` on {', '.join(f'`{c}`' for c in table.search)}.")
-    lines += ["", "| column | type | required | description |", "| --- | --- | --- | --- |"]
+    if table.derived:
+        lines.append("Every row is derived (see Conventions).")
+    lines += ["", "| column | type | required | derived | description |", "| --- | --- | --- | --- | --- |"]
     for column in table.columns:
         values = f" One of: {', '.join(column.enum)}." if column.enum else ""
         required = "yes" if column.required else ""
-        lines.append(f"| `{column.name}` | {column.type} | {required} | {_cell(column.description + values)} |")
+        derived = "derived" if column.derived or table.derived else ""
+        lines.append(f"| `{column.name}` | {column.type} | {required} | {derived} | {_cell(column.description + values)} |")
     return "\n".join(lines) + "\n"
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ..load import Dataset
+from .dates import WIDENING
 from .tables import Table
 
 NAME = "peacetalks"
@@ -16,6 +17,9 @@ DESCRIPTION = (
     "Russia's war against Ukraine. Every claim cites a source and the verbatim words that back it. "
     "One CSV file per collection and per link table, described here; the same data is in dataset.json "
     "(records nested as in the source files) and peacetalks.sqlite (with full-text search). "
+    "Each act about a demand is a row of occasions.csv; who made a demand of whom, when, and its status are "
+    "derived from them (the columns say so). "
+    "Dates: the _first and _last columns of a date are the widest days it can mean. " + WIDENING.replace("`", "") + " "
     "The data is licensed under CC BY 4.0; quoted extracts from sources (the quote and attribution "
     "fields) remain the copyright of their publishers and are reproduced for citation."
 )

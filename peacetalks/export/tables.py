@@ -2,24 +2,29 @@
 
 Every collection gives a table named after it, one row per record, with columns in the
 schema's field order. A nested object's fields become prefixed columns (`place_text`); a
-date becomes its EDTF string plus derived columns (`_first`, `_last`, `_precision`,
-`_inferred`, `_reasoning`); a list of identifiers becomes a `;`-joined column and a link
-table; a list of objects becomes a child table keyed by the owner and the item's 0-based
-position (as in JSON pointers). Citations and former identifiers of every collection go to
-one table each. The few names and derived tables that are editorial choices are data below."""
+date becomes its EDTF string plus the derived columns of `dates.DATE_PARTS`; a reference
+becomes a `<field>_id` column with a foreign key; a list of identifiers becomes a `;`-joined
+column and a link table; a list of objects becomes a child table keyed by the owner and the
+item's `id` when items have one (a demand's occasions), else by the item's 0-based position.
+Citations of every collection go to one table, keyed by record and stable citation id
+(`occasions.citation_id`); former identifiers to another. Columns and tables derived from a
+demand's occasions (who made it, when, its status) are computed by `peacetalks.occasions`, the
+one place that derives them. The few names that are editorial choices are data below."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any
 
 from .. import edtf
+from .. import occasions as occ
 from ..collections import COLLECTIONS
 from ..load import Dataset
 from ..schemas import field_rules, load_schemas, resolve, values_at
+from .dates import DATE_PARTS, WIDENING, date_cells
 from .text import plain_text, prepare
 
 Row = tuple[Any, ...]
@@ -27,12 +32,18 @@ Rows = dict[str, list[Row]]
 
 # Child tables whose name is not <singular>_<field>.
 TABLE_NAMES: dict[tuple[str, str], str] = {
-    ("demand", "status_history"): "demand_status",
-    ("demand", "raised_at"): "demand_occasions",
+    ("demand", "occasions"): "occasions",
+}
+# Reference columns whose name is not <field>_id: (table, field) -> column.
+COLUMN_NAMES: dict[tuple[str, str], str] = {
+    ("occasions", "at"): "meeting_id",
+    ("occasions", "in"): "document_id",
 }
 CITATIONS = "citations"
 FORMER_IDS = "former_ids"
-DATE_PARTS = ("", "_first", "_last", "_precision", "_inferred", "_reasoning")
+OCCASIONS = "occasions"
+# Where an occasion's date comes from (occasions.occasion_date): its own, its meeting's, its document's.
+DATE_FROM = ("occasion", "meeting", "document")
 
 
 @dataclass(frozen=True)
@@ -44,6 +55,7 @@ class Column:
     enum: tuple[str, ...] = ()
     markdown: bool = False  # reduced from a Markdown field to plain text
     safe: bool = False  # its values never start with a formula character (ids, enumerations, dates)
+    derived: bool = False  # computed from other fields (the occasions), not stored in the records
 
 
 @dataclass(frozen=True)
@@ -62,9 +74,22 @@ class Table:
     foreign_keys: list[ForeignKey] = field(default_factory=list)
     search: tuple[str, ...] = ()  # columns under full-text search
     collection: str = ""  # for a collection's own table
+    derived: bool = False  # every row derived from other tables' data
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
+
+
+@dataclass(frozen=True)
+class Holder:
+    """What holds the values a step reads: the record itself, or an item of one of its lists."""
+
+    list: str = ""  # the record's list field ("occasions", "roles"); "" for the record itself
+    position: int | None = None  # the item's 0-based position in that list
+    item_id: str | None = None  # the item's `id`, for lists whose items have one
+
+
+RECORD = Holder()
 
 
 @dataclass
@@ -72,9 +97,10 @@ class Context:
     collection: str
     record_id: str
     rows: Rows
+    dataset: Dataset
 
 
-Step = Callable[[dict[str, Any], list[Any], tuple[Any, ...], str, Context], None]
+Step = Callable[[dict[str, Any], list[Any], tuple[Any, ...], Holder, Context], None]
 
 
 @dataclass
@@ -117,7 +143,7 @@ _SAFE_START = re.compile(r"\^(?:[A-Za-z0-9]|\[(?:[A-Za-z0-9](?:-[A-Za-z0-9])?)+\
 def _is_safe(node: dict[str, Any]) -> bool:
     """Whether the schema rules out a value starting with a formula character."""
     if "enum" in node:
-        return all(str(v)[:1].isalnum() for v in node["enum"])
+        return all(str(v)[:1].isalnum() for v in node["enum"] if v is not None)
     return "x-collection" in node or bool(_SAFE_START.match(str(node.get("pattern", ""))))
 
 
@@ -135,9 +161,20 @@ class _Owner:
     prefix: str  # link and child tables are named <prefix>_<field>
 
 
+@dataclass(frozen=True)
+class _Keyed:
+    """A list field whose items carry an `id`: its child table is keyed by it."""
+
+    field: str  # "occasions"
+    column: str  # "occasion_id"
+    table: str  # "occasions"
+
+
 class _Compiler:
     def __init__(self) -> None:
         self.tables: dict[str, Table] = {}
+        self.keyed: list[_Keyed] = []  # filled while compiling; read by the citation steps when rows are made
+        self.holders: list[str] = []  # list fields whose items hold citations
 
     def add(self, table: Table) -> Table:
         self.tables[table.name] = table
@@ -152,7 +189,7 @@ class _Compiler:
         table.search = tuple(c.name for c in table.columns if c.name == info.label or c.markdown)
         return steps
 
-    def fields(self, schema: dict[str, Any], owner: _Owner, prefix: str, required: bool) -> list[Step]:
+    def fields(self, schema: dict[str, Any], owner: _Owner, prefix: str, required: bool, skip: tuple[str, ...] = ()) -> list[Step]:
         node = resolve(schema)
         needed = set(node.get("required", [])) if required else set()
         props = {k: resolve(v) for k, v in node["properties"].items()}
@@ -163,7 +200,7 @@ class _Compiler:
                 ref_lists.setdefault(resolve(items)["x-collection"], []).append(key)
         steps: list[Step] = []
         for key, child in props.items():
-            if key == "$schema":
+            if key == "$schema" or key in skip:
                 continue
             steps.append(self.field(key, child, owner, prefix, key in needed, ref_lists))
         return steps
@@ -172,12 +209,17 @@ class _Compiler:
         name = prefix + key
         table = owner.table
         description = _description(node)
+        special = SPECIAL_FIELDS.get((table.name, key))
+        if special is not None:
+            columns, step = special(name, description, required)
+            table.columns.extend(columns)
+            return step
         if key == "former_ids":
             return _former_ids(key)
         if node.get("type") == "array" and _is_citations(node):
-            return _citations(key)
+            return _citations(key, self.keyed)
         if _is_dated(node):
-            table.columns.extend(_date_columns(name, description, required))
+            table.columns.extend(date_columns(name, description, required))
             return _date(key)
         if node.get("type") == "object" and "properties" in node:
             return _object(key, self.fields(node, owner, f"{name}_", required))
@@ -192,9 +234,10 @@ class _Compiler:
         if markdown:
             description += " Plain text, reduced from Markdown."
         enum = tuple(str(v) for v in node.get("enum", ()))
-        table.columns.append(Column(name, _scalar_type(node), description, required, enum, markdown, _is_safe(node)))
         if "x-collection" in node:
+            name = COLUMN_NAMES.get((table.name, key), f"{name}_id")
             table.foreign_keys.append(ForeignKey((name,), node["x-collection"], ("id",)))
+        table.columns.append(Column(name, _scalar_type(node), description, required, enum, markdown, _is_safe(node)))
         return _scalar(key, markdown)
 
     def ref_list(
@@ -240,17 +283,29 @@ class _Compiler:
 
     def child_table(self, key: str, node: dict[str, Any], items: dict[str, Any], owner: _Owner) -> Step:
         name = TABLE_NAMES.get((owner.prefix, key), f"{owner.prefix}_{key}")
-        child = self.add(
-            Table(
-                name, f"One row per item of the '{key}' field of {owner.table.name}: {_description(node)}", (*owner.key_columns, "position")
-            )
-        )
+        singular = _singular(name.removeprefix(f"{owner.prefix}_"))
+        keyed = "id" in items.get("properties", {})
+        own_key = f"{singular}_id" if keyed else "position"
+        described = f"One row per item of the '{key}' field of {owner.table.name}: {_description(node)}"
+        child = self.add(Table(name, described, (*owner.key_columns, own_key)))
         child.columns.extend(_key_columns(owner))
-        child.columns.append(Column("position", "integer", f"0-based position in the '{key}' list (as in JSON pointers).", True))
+        if keyed:
+            id_node = resolve(items["properties"]["id"])
+            child.columns.append(Column(own_key, "string", _description(id_node), True, safe=True))
+            child.columns.append(Column("position", "integer", f"0-based position in the '{key}' list (data, not part of the key).", True))
+            self.keyed.append(_Keyed(key, own_key, name))
+        else:
+            child.columns.append(Column("position", "integer", f"0-based position in the '{key}' list.", True))
         child.foreign_keys.append(ForeignKey(owner.key_columns, owner.table.name, owner.table.key))
-        suffix = name.removeprefix(f"{owner.prefix}_")
-        child_owner = _Owner(child, (*owner.key_columns, f"{_singular(suffix)}_position"), name)
-        return _child_table(key, name, self.fields(items, child_owner, "", required=True))
+        if _is_citations(resolve(items["properties"].get("citations", {}))) and key not in self.holders:
+            self.holders.append(key)
+        child_owner = _Owner(
+            child,
+            (*owner.key_columns, own_key if keyed else f"{singular}_position"),
+            singular if keyed else name,
+        )
+        steps = self.fields(items, child_owner, "", required=True, skip=("id",) if keyed else ())
+        return _child_table(key, name, keyed, steps)
 
     def string_list(self, key: str, node: dict[str, Any], owner: _Owner) -> Step:
         name = TABLE_NAMES.get((owner.prefix, key), f"{owner.prefix}_{key}")
@@ -279,59 +334,179 @@ def _key_columns(owner: _Owner) -> list[Column]:
     return columns
 
 
-def _date_columns(name: str, description: str, required: bool) -> list[Column]:
-    return [
+def date_columns(name: str, description: str, required: bool, derived: bool = False) -> list[Column]:
+    """The columns of one date field, stored or derived: the same for every date (see `dates.DATE_PARTS`)."""
+    first_last = "Widened for ~ and ? as the data dictionary's 'Dates' convention says."
+    parts = [
         Column(
             name,
             "string",
             f"{description} An EDTF date string (YYYY, YYYY-MM, YYYY-MM-DD, ~ approximate, ? uncertain, A/B interval).",
             required,
             safe=True,
+            derived=derived,
         ),
-        Column(f"{name}_first", "date", f"The first day the date '{name}' can mean (derived, for sorting).", required),
-        Column(f"{name}_last", "date", f"The last day the date '{name}' can mean (derived, for sorting).", required),
         Column(
-            f"{name}_precision",
-            "string",
-            f"The precision of '{name}': year, month or day (for an interval, the coarser end).",
+            f"{name}_first",
+            "date",
+            f"The first day the date '{name}' can mean (for sorting and filtering). {first_last}",
             required,
-            edtf.PRECISIONS,
-            safe=True,
+            derived=derived,
         ),
+        Column(
+            f"{name}_last",
+            "date",
+            f"The last day the date '{name}' can mean (for sorting and filtering). {first_last}",
+            required,
+            derived=derived,
+        ),
+    ]
+    ends = (("start", f"'{name}' (of its start, for an interval)"), ("end", f"'{name}' (of its end, for an interval)"))
+    for end, which in ends:
+        parts.append(
+            Column(
+                f"{name}_{end}_precision",
+                "string",
+                f"The precision of {which}: year, month or day.",
+                required,
+                edtf.PRECISIONS,
+                safe=True,
+                derived=derived,
+            )
+        )
+    for end, which in ends:
+        parts.append(
+            Column(f"{name}_{end}_approximate", "boolean", f"Whether {which} is marked approximate (~).", required, derived=derived)
+        )
+        parts.append(Column(f"{name}_{end}_uncertain", "boolean", f"Whether {which} is marked uncertain (?).", required, derived=derived))
+    parts.append(
         Column(
             f"{name}_inferred",
             "boolean",
             f"Whether '{name}' was worked out from relative wording rather than stated by the source.",
             required,
+            derived=derived,
+        )
+    )
+    parts.append(Column(f"{name}_reasoning", "string", f"How an inferred '{name}' was worked out.", derived=derived))
+    assert [c.name.removeprefix(name) for c in parts] == list(DATE_PARTS)
+    return parts
+
+
+# ---------------------------------------------------------------- fields with a derived part
+
+
+def _occasion_date(name: str, description: str, required: bool) -> tuple[list[Column], Step]:
+    """An occasion's date as occasions.occasion_date gives it: its own, else its meeting's or document's."""
+    own = (
+        f"{description} Here the occasion's effective date: its own, or the one it takes from its meeting or document "
+        "('date_from' says which)."
+    )
+    columns = date_columns(name, own, True)
+    columns.append(
+        Column(
+            f"{name}_from",
+            "string",
+            "Where the date comes from: 'occasion' (its own `date`), 'meeting' (the span of the meeting in "
+            "meeting_id: its start, or start to end) or 'document' (the date of the document in document_id). "
+            "Derived; only 'occasion' dates are in the record.",
+            True,
+            DATE_FROM,
+            safe=True,
+            derived=True,
+        )
+    )
+
+    def step(data: dict[str, Any], row: list[Any], owner: tuple[Any, ...], holder: Holder, ctx: Context) -> None:
+        found = occ.occasion_date(data, ctx.dataset)
+        row.extend(date_cells(found.value if found else None))
+        row.append(None if found is None else "occasion" if found.taken_from is None else COLLECTIONS[found.taken_from[0]].singular)
+
+    return columns, step
+
+
+def _occasion_act(name: str, description: str, required: bool) -> tuple[list[Column], Step]:
+    """The act, and the status it sets (the schema's x-standing)."""
+    vocabulary = occ.vocabulary()
+    setting = ", ".join(f"{act} → {status}" for act, status in vocabulary.standing.items() if status)
+    keeping = ", ".join(act for act, status in vocabulary.standing.items() if not status)
+    columns = [
+        Column(name, "string", description, True, vocabulary.acts, safe=True),
+        Column(
+            "sets_status",
+            "string",
+            f"Derived from the act: the status it gives the demand from then on ({setting}); empty when the act "
+            f"changes nothing ({keeping}). The rows with a value are the status changes.",
+            False,
+            vocabulary.statuses,
+            safe=True,
+            derived=True,
         ),
-        Column(f"{name}_reasoning", "string", f"How an inferred '{name}' was worked out."),
     ]
+
+    def step(data: dict[str, Any], row: list[Any], owner: tuple[Any, ...], holder: Holder, ctx: Context) -> None:
+        act = data.get("act")
+        row.append(act)
+        row.append(vocabulary.standing.get(act) if isinstance(act, str) else None)
+
+    return columns, step
+
+
+SPECIAL_FIELDS: dict[tuple[str, str], Callable[[str, str, bool], tuple[list[Column], Step]]] = {
+    (OCCASIONS, "date"): _occasion_date,
+    (OCCASIONS, "act"): _occasion_act,
+}
 
 
 def _special_tables(compiler: _Compiler) -> None:
     citation = resolve(load_schemas()["defs"]["$defs"]["citation"])
     props = citation["properties"]
+    keyed = [
+        Column(
+            k.column,
+            "string",
+            f"Identifier of the item of the record's '{k.field}' holding the citation (with record_id, a key of {k.table}.csv); "
+            f"empty when the citation is held elsewhere.",
+            safe=True,
+        )
+        for k in compiler.keyed
+    ]
     compiler.add(
         Table(
             CITATIONS,
-            "Every citation of every record: the verbatim words of a source that back a claim.",
-            ("collection", "record_id", "pointer"),
+            "Every citation of every record: the verbatim words of a source that back a claim, keyed by the record and a "
+            "stable citation id.",
+            ("collection", "record_id", "citation_id"),
             [
-                Column("collection", "string", "The collection of the citing record.", True, tuple(COLLECTIONS), safe=True),
-                Column("record_id", "string", "Identifier of the citing record (in the table named by 'collection').", True, safe=True),
                 Column(
-                    "pointer",
+                    "citation_id",
                     "string",
-                    "JSON pointer to the citation inside the record, e.g. /status_history/0/citations/1.",
+                    "Stable identifier of the citation: 'c' and 10 hexadecimal digits hashed from its source and quote, "
+                    "unique within a record. It stays the same when citations are reordered or moved between occasions, "
+                    "and changes when the quote is corrected.",
                     True,
                     safe=True,
                 ),
+                Column("collection", "string", "The collection of the citing record.", True, tuple(COLLECTIONS), safe=True),
+                Column("record_id", "string", "Identifier of the citing record (in the table named by 'collection').", True, safe=True),
+                *keyed,
+                Column(
+                    "item_list",
+                    "string",
+                    "The record's list whose item holds the citation; empty when the record itself holds it.",
+                    enum=tuple(compiler.holders),
+                    safe=True,
+                ),
+                Column("item_position", "integer", "0-based position of that item in its list (data, not a key)."),
+                Column("position", "integer", "0-based position of the citation in the list holding it (data, not a key).", True),
                 Column("source_id", "string", _description(resolve(props["source"])), True, safe=True),
                 Column("quote", "string", _description(props["quote"]), True),
                 Column("attribution", "string", _description(props["attribution"])),
                 Column("supports", "string", _description(props["supports"]) + " Field names joined with ';'.", safe=True),
                 Column("note", "string", _description(resolve(props["note"])) + " Plain text, reduced from Markdown.", markdown=True),
             ],
+            # No foreign key on the occasion: Frictionless checks a composite key unless every cell is empty,
+            # and a citation held by the record has a record_id but no occasion_id.
             [ForeignKey(("source_id",), "sources", ("id",))],
         )
     )
@@ -353,7 +528,7 @@ def _special_tables(compiler: _Compiler) -> None:
 
 
 def _scalar(key: str, markdown: bool) -> Step:
-    def step(data: dict[str, Any], row: list[Any], owner: tuple[Any, ...], pointer: str, ctx: Context) -> None:
+    def step(data: dict[str, Any], row: list[Any], owner: tuple[Any, ...], holder: Holder, ctx: Context) -> None:
         value = data.get(key)
         row.append(plain_text(value) if markdown and value is not None else value)
 
@@ -361,35 +536,23 @@ def _scalar(key: str, markdown: bool) -> Step:
 
 
 def _date(key: str) -> Step:
-    def step(data: dict[str, Any], row: list[Any], owner: tuple[Any, ...], pointer: str, ctx: Context) -> None:
-        value = data.get(key)
-        row.extend(date_cells(value) if value is not None else (None,) * len(DATE_PARTS))
+    def step(data: dict[str, Any], row: list[Any], owner: tuple[Any, ...], holder: Holder, ctx: Context) -> None:
+        row.extend(date_cells(data.get(key)))
 
     return step
 
 
-def date_cells(value: dict[str, Any]) -> tuple[Any, ...]:
-    return (value["date"], *_span(value["date"]), bool(value.get("inferred", False)), value.get("reasoning"))
-
-
-@lru_cache(maxsize=65536)
-def _span(text: str) -> tuple[str, str, str]:
-    """First day, last day and precision of an EDTF date (dates repeat: parse each once)."""
-    span = edtf.parse(text)
-    return span.first.isoformat(), span.last.isoformat(), min(span.start.precision, span.end.precision, key=edtf.PRECISIONS.index)
-
-
 def _object(key: str, steps: list[Step]) -> Step:
-    def step(data: dict[str, Any], row: list[Any], owner: tuple[Any, ...], pointer: str, ctx: Context) -> None:
+    def step(data: dict[str, Any], row: list[Any], owner: tuple[Any, ...], holder: Holder, ctx: Context) -> None:
         inner = data.get(key) or {}
         for sub in steps:
-            sub(inner, row, owner, f"{pointer}/{key}", ctx)
+            sub(inner, row, owner, holder, ctx)
 
     return step
 
 
 def _ref_list(key: str, link: str, role: str | None) -> Step:
-    def step(data: dict[str, Any], row: list[Any], owner: tuple[Any, ...], pointer: str, ctx: Context) -> None:
+    def step(data: dict[str, Any], row: list[Any], owner: tuple[Any, ...], holder: Holder, ctx: Context) -> None:
         values = data.get(key) or []
         row.append(";".join(values) or None)
         out = ctx.rows[link]
@@ -400,7 +563,7 @@ def _ref_list(key: str, link: str, role: str | None) -> Step:
 
 
 def _string_list(key: str, link: str) -> Step:
-    def step(data: dict[str, Any], row: list[Any], owner: tuple[Any, ...], pointer: str, ctx: Context) -> None:
+    def step(data: dict[str, Any], row: list[Any], owner: tuple[Any, ...], holder: Holder, ctx: Context) -> None:
         out = ctx.rows[link]
         for position, value in enumerate(data.get(key) or []):
             out.append((*owner, value, position))
@@ -408,29 +571,36 @@ def _string_list(key: str, link: str) -> Step:
     return step
 
 
-def _child_table(key: str, name: str, steps: list[Step]) -> Step:
-    def step(data: dict[str, Any], row: list[Any], owner: tuple[Any, ...], pointer: str, ctx: Context) -> None:
+def _child_table(key: str, name: str, keyed: bool, steps: list[Step]) -> Step:
+    def step(data: dict[str, Any], row: list[Any], owner: tuple[Any, ...], holder: Holder, ctx: Context) -> None:
         out = ctx.rows[name]
         for position, item in enumerate(data.get(key) or []):
-            child_key = (*owner, position)
-            child_row: list[Any] = list(child_key)
+            item_id = item["id"] if keyed else None
+            child_key = (*owner, item_id if keyed else position)
+            child_row: list[Any] = [*child_key, position] if keyed else list(child_key)
+            inner = Holder(key, position, item_id)
             for sub in steps:
-                sub(item, child_row, child_key, f"{pointer}/{key}/{position}", ctx)
+                sub(item, child_row, child_key, inner, ctx)
             out.append(tuple(child_row))
 
     return step
 
 
-def _citations(key: str) -> Step:
-    def step(data: dict[str, Any], row: list[Any], owner: tuple[Any, ...], pointer: str, ctx: Context) -> None:
+def _citations(key: str, keyed: list[_Keyed]) -> Step:
+    def step(data: dict[str, Any], row: list[Any], owner: tuple[Any, ...], holder: Holder, ctx: Context) -> None:
         out = ctx.rows[CITATIONS]
+        items = tuple(holder.item_id if holder.list == k.field else None for k in keyed)
         for position, cite in enumerate(data.get(key) or []):
             note = cite.get("note")
             out.append(
                 (
+                    occ.citation_id(cite),
                     ctx.collection,
                     ctx.record_id,
-                    f"{pointer}/{key}/{position}",
+                    *items,
+                    holder.list or None,
+                    holder.position,
+                    position,
                     cite["source"],
                     cite["quote"],
                     cite.get("attribution"),
@@ -443,7 +613,7 @@ def _citations(key: str) -> Step:
 
 
 def _former_ids(key: str) -> Step:
-    def step(data: dict[str, Any], row: list[Any], owner: tuple[Any, ...], pointer: str, ctx: Context) -> None:
+    def step(data: dict[str, Any], row: list[Any], owner: tuple[Any, ...], holder: Holder, ctx: Context) -> None:
         for former in data.get(key) or []:
             ctx.rows[FORMER_IDS].append((ctx.collection, ctx.record_id, former))
 
@@ -455,71 +625,198 @@ def _former_ids(key: str) -> Step:
 
 @dataclass(frozen=True)
 class Derived:
-    """Columns appended to a table, or a new table, computed from other rows by `fill`."""
+    """Columns appended to a table, or a new table, computed by `fill` from the dataset (via peacetalks.occasions)."""
 
     table: str
     columns: tuple[Column, ...]
-    fill: Callable[[Rows, Schema], None]
+    fill: Callable[[Rows, Dataset], None]
     new: Table | None = None  # the table's description, key and foreign keys, when it is new
     after: str = ""  # a new table's place: after this table
+    foreign_keys: tuple[ForeignKey, ...] = ()  # added to an existing table
 
 
-def _latest_status(rows: Rows, schema: Schema) -> None:
-    """demands.latest_status(_date): the last entry of each demand's status history."""
-    status = schema.tables["demand_status"]
-    at = {name: status.columns.index(status.column(name)) for name in ("demand_id", "status", "date")}
-    latest = {row[at["demand_id"]]: (row[at["status"]], row[at["date"]]) for row in rows["demand_status"]}
-    rows["demands"] = [(*row, *latest.get(row[0], (None, None))) for row in rows["demands"]]
+_DERIVED = "Derived from the demand's occasions (peacetalks.occasions), not stored in the record."
 
 
-def _demand_meetings(rows: Rows, schema: Schema) -> None:
-    """Every (demand, meeting) pair the records tie together, from either side."""
-    occasions = schema.tables["demand_occasions"]
-    d, m = occasions.columns.index(occasions.column("demand_id")), occasions.columns.index(occasions.column("meeting"))
-    raised = {(row[d], row[m]) for row in rows["demand_occasions"] if row[m] is not None}
-    listed = {(demand, meeting) for meeting, demand, _ in rows["meeting_demands"]}
-    rows["demand_meetings"] = [
-        (demand, meeting, (demand, meeting) in raised, (demand, meeting) in listed) for demand, meeting in sorted(raised | listed)
-    ]
+def _acts(role: str) -> str:
+    vocabulary = occ.vocabulary()
+    return ", ".join(act for act in vocabulary.acts if vocabulary.role[act] == role)
 
 
-_STATUSES = tuple(resolve(load_schemas()["demand"]["properties"]["status_history"]["items"]["properties"]["status"])["enum"])
+def _occasion_key(column: str) -> ForeignKey:
+    return ForeignKey(("id", column), OCCASIONS, ("demand_id", "occasion_id"))
 
-DERIVED: tuple[Derived, ...] = (
-    Derived(
+
+def _demand_columns() -> tuple[Column, ...]:
+    makes = _acts("makes")
+    statuses = occ.vocabulary().statuses
+    # Every demand has an occasion that makes it (the check requires one), and so a first and a last.
+    # It has a status unless no act that makes a demand sets one, which the vocabulary can tell.
+    standing = occ.vocabulary().standing
+    has_status = all(standing[act] for act in occ.vocabulary().acts if occ.vocabulary().role[act] == "makes")
+    return (
+        Column(
+            "made_by",
+            "string",
+            f"{_DERIVED} Who made the demand: every actor in the 'by' of an occasion whose act makes it ({makes}), "
+            "in order of first appearance. Identifiers joined with ';'; also in demand_actors.",
+            safe=True,
+            derived=True,
+        ),
+        Column(
+            "made_of",
+            "string",
+            f"{_DERIVED} Of whom it was made: every actor in the 'of' of those occasions, in order of first appearance. "
+            "Identifiers joined with ';'; also in demand_actors.",
+            safe=True,
+            derived=True,
+        ),
+        *date_columns(
+            "first_raised",
+            f"{_DERIVED} When it was first raised: the date of the first occasion whose act makes it.",
+            True,
+            derived=True,
+        ),
+        Column(
+            "first_raised_occasion_id",
+            "string",
+            f"{_DERIVED} The occasion that first raised it (with id, a key of occasions.csv).",
+            True,
+            safe=True,
+            derived=True,
+        ),
+        *date_columns(
+            "last_stated",
+            f"{_DERIVED} When it was last stated: the date of the last occasion whose act makes it.",
+            True,
+            derived=True,
+        ),
+        Column(
+            "last_stated_occasion_id",
+            "string",
+            f"{_DERIVED} The occasion that last stated it (with id, a key of occasions.csv).",
+            True,
+            safe=True,
+            derived=True,
+        ),
+        Column(
+            "current_status",
+            "string",
+            f"{_DERIVED} Its status now: the status set by the latest occasion whose act sets one (occasions.sets_status).",
+            has_status,
+            statuses,
+            safe=True,
+            derived=True,
+        ),
+        Column(
+            "status_occasion_id",
+            "string",
+            f"{_DERIVED} The occasion that set the current status (with id, a key of occasions.csv).",
+            has_status,
+            safe=True,
+            derived=True,
+        ),
+    )
+
+
+def _demand_keys() -> tuple[ForeignKey, ...]:
+    keys = [_occasion_key("first_raised_occasion_id"), _occasion_key("last_stated_occasion_id")]
+    if next(c for c in _demand_columns() if c.name == "status_occasion_id").required:
+        keys.append(_occasion_key("status_occasion_id"))  # Frictionless refuses a composite key with one empty cell
+    return tuple(keys)
+
+
+def _fill_demands(rows: Rows, dataset: Dataset) -> None:
+    """demands: made_by, made_of, first_raised, last_stated, current_status; demand_actors from the same lists."""
+    out: list[Row] = []
+    links = rows["demand_actors"]
+    for row in rows["demands"]:
+        items = occ.occasions(dataset.records["demands"][row[0]], dataset)
+        by, of = occ.made_by(items), occ.made_of(items)
+        links.extend((row[0], "made_by", actor, i) for i, actor in enumerate(by))
+        links.extend((row[0], "made_of", actor, i) for i, actor in enumerate(of))
+        first, last, status = occ.first_raised(items), occ.last_stated(items), occ.current_status(items)
+        out.append(
+            (
+                *row,
+                ";".join(by) or None,
+                ";".join(of) or None,
+                *_occasion_date_cells(first),
+                first.id if first else None,
+                *_occasion_date_cells(last),
+                last.id if last else None,
+                status[0] if status else None,
+                status[1].id if status else None,
+            )
+        )
+    rows["demands"] = out
+
+
+def _occasion_date_cells(item: occ.Occasion | None) -> tuple[Any, ...]:
+    return date_cells(item.date.value if item is not None and item.date is not None else None)
+
+
+def _place_demands(collection: str) -> Callable[[Rows, Dataset], None]:
+    def fill(rows: Rows, dataset: Dataset) -> None:
+        places = occ.places(dataset)
+        out = []
+        for row in rows[collection]:
+            ids = list(dict.fromkeys(o.demand.id for o in places.get((collection, row[0]), [])))
+            out.append((*row, ";".join(ids) or None))
+        rows[collection] = out
+
+    return fill
+
+
+def _place_column(collection: str, column: str, where: str) -> Column:
+    singular = COLLECTIONS[collection].singular
+    return Column(
         "demands",
-        (
-            Column("latest_status", "string", "The status in the last entry of the status history (derived).", enum=_STATUSES, safe=True),
-            Column("latest_status_date", "string", "The EDTF date of the last entry of the status history (derived).", safe=True),
+        "string",
+        f"Derived from the demands' occasions: the demands with an occasion {where} this {singular} (occasions.{column}), by id. "
+        "Identifiers joined with ';'; the occasions themselves are in occasions.csv.",
+        safe=True,
+        derived=True,
+    )
+
+
+@cache
+def _derived() -> tuple[Derived, ...]:
+    return (
+        Derived("demands", _demand_columns(), _fill_demands, foreign_keys=_demand_keys()),
+        Derived(
+            "demand_actors",
+            (
+                Column("demand_id", "string", "Identifier of the demand.", True, safe=True),
+                Column(
+                    "role", "string", "Which derived list names the actor: made_by or made_of.", True, ("made_by", "made_of"), safe=True
+                ),
+                Column("actor_id", "string", "Identifier of the actor.", True, safe=True),
+                Column("position", "integer", "0-based position in the derived list (order of first appearance).", True),
+            ),
+            lambda rows, dataset: None,  # filled with the demands' derived columns
+            Table(
+                "demand_actors",
+                f"Link table for the derived made_by and made_of columns of demands: one row per actor. {_DERIVED}",
+                ("demand_id", "role", "actor_id"),
+                foreign_keys=[ForeignKey(("demand_id",), "demands", ("id",)), ForeignKey(("actor_id",), "actors", ("id",))],
+                derived=True,
+            ),
+            after="occasion_actors",
         ),
-        _latest_status,
-    ),
-    Derived(
-        "demand_meetings",
-        (
-            Column("demand_id", "string", "Identifier of the demand.", True, safe=True),
-            Column("meeting_id", "string", "Identifier of the meeting.", True, safe=True),
-            Column("raised_at", "boolean", "Whether the demand's 'raised_at' list names the meeting.", True),
-            Column("listed_by_meeting", "boolean", "Whether the meeting's 'demands' list names the demand.", True),
-        ),
-        _demand_meetings,
-        Table(
-            "demand_meetings",
-            "Every demand–meeting pair the records tie together, from either side (derived from demand_occasions and meeting_demands).",
-            ("demand_id", "meeting_id"),
-            foreign_keys=[ForeignKey(("demand_id",), "demands", ("id",)), ForeignKey(("meeting_id",), "meetings", ("id",))],
-        ),
-        after="demand_occasions",
-    ),
-)
+        Derived("meetings", (_place_column("meetings", "meeting_id", "at"),), _place_demands("meetings")),
+        Derived("documents", (_place_column("documents", "document_id", "in"),), _place_demands("documents")),
+    )
 
 
 def _add_derived(compiler: _Compiler) -> None:
-    for derived in DERIVED:
+    for derived in _derived():
         if derived.new is None:
             compiler.tables[derived.table].columns.extend(derived.columns)
+            compiler.tables[derived.table].foreign_keys.extend(derived.foreign_keys)
             continue
-        table = Table(derived.new.name, derived.new.description, derived.new.key, list(derived.columns), list(derived.new.foreign_keys))
+        new = derived.new
+        table = Table(new.name, new.description, new.key, list(derived.columns), list(new.foreign_keys), derived=True)
         order = list(compiler.tables.items())
         at = next((i + 1 for i, (name, _) in enumerate(order) if name == derived.after), len(order))
         compiler.tables = dict([*order[:at], (table.name, table), *order[at:]])
@@ -544,13 +841,13 @@ def rows(dataset: Dataset) -> Rows:
         table = out[name]
         steps = plan.steps[name]
         for record_id in sorted(records):
-            ctx = Context(name, record_id, out)
+            ctx = Context(name, record_id, out, dataset)
             row: list[Any] = []
             for step in steps:
-                step(records[record_id].data, row, (record_id,), "", ctx)
+                step(records[record_id].data, row, (record_id,), RECORD, ctx)
             table.append(tuple(row))
-    for derived in DERIVED:
-        derived.fill(out, plan)
+    for derived in _derived():
+        derived.fill(out, dataset)
     return out
 
 
@@ -562,3 +859,6 @@ def _markdown(collection: str, data: dict[str, Any]) -> Iterator[str]:
 
 def tables() -> Iterable[Table]:
     return schema().tables.values()
+
+
+__all__ = ["DATE_PARTS", "WIDENING", "Column", "ForeignKey", "Row", "Rows", "Table", "date_cells", "rows", "schema", "tables"]
