@@ -180,7 +180,7 @@ def _occasions(record: Record, dataset: Dataset) -> Iterator[Problem]:
                 f"elsewhere in this record as '{item.id}/act'",
             )
         when = item.span
-        if item.date is None:
+        if item.date is None and not _dated_elsewhere(item.data, dataset):
             yield _at(
                 record,
                 item.pointer,
@@ -199,6 +199,16 @@ def _occasions(record: Record, dataset: Dataset) -> Iterator[Problem]:
     if items and occasions.first_raised(items) is None:
         makers = ", ".join(a for a in occasions.vocabulary().acts if occasions.vocabulary().role[a] == "makes")
         yield _at(record, "/occasions", f"no occasion says who made this demand: add one whose act is one of {makers}, with 'by'")
+
+
+def _dated_elsewhere(occasion: dict[str, Any], dataset: Dataset) -> bool:
+    """The occasion names a meeting, or a document that is not there: its missing date is that
+    record's problem (an unknown id, an unreadable file, a meeting without a valid start), reported
+    at that place, not again here."""
+    if isinstance(occasion.get("at"), str):
+        return True  # every meeting has a start: when none is found, the id or the meeting is wrong
+    target = occasion.get("in")
+    return isinstance(target, str) and dataset.get("documents", target) is None
 
 
 @cache
