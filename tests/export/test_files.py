@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -262,3 +263,11 @@ def test_without_source_date_epoch_the_creation_time_is_the_records_last_commit(
     stamp = subprocess.run(["git", "log", "-1", "--format=%ct", "--", "."], cwd=RECORDS, capture_output=True, text=True, check=True)
     expected = dt.datetime.fromtimestamp(int(stamp.stdout), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     assert descriptor(real_export)["created"] == expected
+
+
+def test_the_readme_downloads_section_names_every_file_written(real_export: Path) -> None:
+    readme = (RECORDS.parent / "README.md").read_text("utf-8")
+    section = readme.split("## Downloads", 1)[1].split("\n## ", 1)[0]
+    table = [line for line in section.splitlines() if line.startswith("| `")]
+    named = {name for line in table for name in re.findall(r"`([a-z_]+\.(?:csv|json|sqlite))`", line.split(" | ")[0])}
+    assert named == {name for name, _ in DOWNLOADS}
