@@ -18,7 +18,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from .. import edtf
+from .. import edtf, occasions
 from ..collections import COLLECTIONS, index_page
 from ..jsonparse import locate
 from ..load import Dataset, Record
@@ -26,7 +26,20 @@ from ..problems import Problem
 from . import feed, fieldref, timeline
 from .graph import Graph, Key, build_graph
 from .text import Renderer, md_paragraphs, md_text, url_attr
-from .views import VIEWS, Settings, Site, date_view, page_path, relative, sort_key
+from .views import (
+    VIEWS,
+    Settings,
+    Site,
+    act_label,
+    date_view,
+    enum_label,
+    first_date,
+    occasion_anchor,
+    page_path,
+    relative,
+    sort_key,
+    status_label,
+)
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 REPO = Path(__file__).resolve().parent.parent.parent
@@ -194,7 +207,7 @@ def _links(site: Site, page: str, collection: str, ids: Any) -> dict[str, Any]:
 
 def index_view(site: Site, name: str) -> dict[str, Any]:
     page = index_page(name)
-    records = sorted(site.dataset.records[name].values(), key=lambda r: (_record_sort(r), r.label.casefold(), r.id))
+    records = sorted(site.dataset.records[name].values(), key=lambda r: (_record_sort(site, r), r.label.casefold(), r.id))
     columns, rows = INDEX_COLUMNS[name], []
     for record in records:
         link = site.link(page, (record.collection, record.id))
@@ -202,9 +215,11 @@ def index_view(site: Site, name: str) -> dict[str, Any]:
     return {"heading": name.capitalize(), "intro": INTROS[name], "columns": columns, "rows": rows, "noun": name}
 
 
-def _record_sort(record: Record) -> str:
+def _record_sort(site: Site, record: Record) -> str:
     data = record.data
-    return sort_key(data.get("first_raised") or data.get("start") or data.get("date") or data.get("published"))
+    if record.collection == "demands":
+        return sort_key(first_date(site.occasions(record.id)))
+    return sort_key(data.get("start") or data.get("date") or data.get("published"))
 
 
 def _date_cell(value: Any) -> dict[str, Any]:
@@ -215,41 +230,51 @@ def _count(site: Site, key: Key, relation: str) -> dict[str, Any]:
     return {"text": Markup(str(len(site.graph.into(key, relation))))}
 
 
+def _number(value: int) -> dict[str, Any]:
+    return {"text": Markup(str(value))}
+
+
+def _status_cell(site: Site, record: Record) -> dict[str, Any]:
+    current = occasions.current_status(site.occasions(record.id))
+    return {"text": status_label(current[0]) if current else "not known"}
+
+
 INDEX_COLUMNS = {
-    "demands": ["Demand", "Kind", "Made by", "Made of", "First raised", "Latest status", "Topics"],
+    "demands": ["Demand", "Kind", "Made by", "Made of", "First raised", "Status", "Topics"],
     "meetings": ["Meeting", "When", "Status", "Kind", "Where", "Participants"],
     "documents": ["Document", "Kind", "Date", "Authors", "Recipients"],
-    "actors": ["Actor", "Kind", "Demands made", "Demands received", "Meetings attended"],
+    "actors": ["Actor", "Kind", "Demands made", "Demands made of them", "Demands answered", "Meetings attended"],
     "topics": ["Topic", "Broader topic", "Demands"],
     "sources": ["Source", "Kind", "Published", "Cited by (records)"],
 }
 
 INDEX_CELLS: dict[str, Any] = {
     "demands": lambda s, p, r: [
-        {"text": r.data.get("kind", "")},
-        _links(s, p, "actors", r.data.get("made_by")),
-        _links(s, p, "actors", r.data.get("made_of")),
-        _date_cell(r.data.get("first_raised")),
-        {"text": (r.data.get("status_history") or [{}])[-1].get("status", "")},
+        {"text": enum_label("demands", "kind", r.data.get("kind"))},
+        _links(s, p, "actors", occasions.made_by(s.occasions(r.id))),
+        _links(s, p, "actors", occasions.made_of(s.occasions(r.id))),
+        _date_cell(first_date(s.occasions(r.id))),
+        _status_cell(s, r),
         _links(s, p, "topics", r.data.get("topics")),
     ],
     "meetings": lambda s, p, r: [
         _date_cell(r.data.get("start")),
-        {"text": r.data.get("status", "")},
-        {"text": r.data.get("kind", "")},
+        {"text": enum_label("meetings", "status", r.data.get("status"))},
+        {"text": enum_label("meetings", "kind", r.data.get("kind"))},
         {"text": (r.data.get("place") or {}).get("text", "")},
         _links(s, p, "actors", r.data.get("participants")),
     ],
     "documents": lambda s, p, r: [
-        {"text": r.data.get("kind", "")},
+        {"text": enum_label("documents", "kind", r.data.get("kind"))},
         _date_cell(r.data.get("date")),
         _links(s, p, "actors", r.data.get("authors")),
         _links(s, p, "actors", r.data.get("recipients")),
     ],
     "actors": lambda s, p, r: [
-        {"text": r.data.get("kind", "")},
-        _count(s, ("actors", r.id), "made_by"),
-        _count(s, ("actors", r.id), "made_of"),
+        {"text": enum_label("actors", "kind", r.data.get("kind"))},
+        _number(len(s.derived.parts(r.id, "made"))),
+        _number(len(s.derived.parts(r.id, "made_of"))),
+        _number(len(s.derived.parts(r.id, "answered"))),
         _count(s, ("actors", r.id), "participants"),
     ],
     "topics": lambda s, p, r: [
@@ -257,7 +282,7 @@ INDEX_CELLS: dict[str, Any] = {
         _count(s, ("topics", r.id), "topics"),
     ],
     "sources": lambda s, p, r: [
-        {"text": r.data.get("kind", "")},
+        {"text": enum_label("sources", "kind", r.data.get("kind"))},
         _date_cell(r.data.get("published")),
         _count(s, ("sources", r.id), "cites"),
     ],
@@ -295,8 +320,18 @@ def _describe(rows: list[dict[str, Any]], what: str) -> str:
     return f"{len(rows)} rows for {what}, from {first.isoformat()} to {last.isoformat()}. Each bar spans the days its date may mean; dashed bars are approximate or uncertain. The table below lists the same events."
 
 
+SHAPE_OF_ROLE = {"makes": "circle", "responds": "diamond"}  # any other role: "square" (timeline.SHAPES)
+
+
+def occasion_style(act: str) -> tuple[str, str]:
+    """(COLOURS key, shape) of an occasion's mark: the status it leaves the demand in, and its act's role."""
+    vocabulary = occasions.vocabulary()
+    status = vocabulary.standing.get(act)
+    return status or "unchanged", SHAPE_OF_ROLE.get(vocabulary.role.get(act, ""), "square")
+
+
 def timeline_rows(site: Site, page: str) -> list[dict[str, Any]]:
-    """Rows for the timeline: meetings and documents by their dates, demands by their status changes."""
+    """Rows for the timeline: meetings and documents by their dates, demands by their occasions."""
     rows = []
     for key, field_names, kind in ((("meetings"), ("start", "end"), "meeting"), ("documents", ("date",), "document")):
         for record in site.dataset.records[key].values():
@@ -305,15 +340,20 @@ def timeline_rows(site: Site, page: str) -> list[dict[str, Any]]:
                 continue
             words = edtf.human(span.text)
             mark = timeline.Mark(span, kind, f"{record.label}: {words}")
-            rows.append(_row(site, page, record, [mark], kind, [(span, f"{kind.capitalize()}: {words}")]))
+            event = {"span": span, "what": f"{kind.capitalize()}: {words}", "link": site.link(page, (record.collection, record.id))}
+            rows.append(_row(site, page, record, [mark], kind, [event]))
     for record in site.dataset.records["demands"].values():
         marks, events = [], []
-        for entry in record.data.get("status_history") or []:
-            span = _span([entry.get("date")])
-            if span is not None:
-                status = str(entry.get("status", "unknown"))
-                marks.append(timeline.Mark(span, status, f"{status}: {edtf.human(span.text)}"))
-                events.append((span, f"Status: {status}"))
+        for item in site.occasions(record.id):
+            span = item.span
+            if span is None:
+                continue
+            colour, shape = occasion_style(item.act)
+            by = [site.record(("actors", a)).label for a in item.data.get("by") or [] if a in site.dataset.records["actors"]]
+            what = act_label(item.act) + (f" by {', '.join(by)}" if by else "")
+            marks.append(timeline.Mark(span, colour, f"{what}: {edtf.human(span.text)}", shape))
+            link = site.link(page, ("demands", record.id), anchor=occasion_anchor(item.id))
+            events.append({"span": span, "what": what[:1].upper() + what[1:], "link": link, "act": item.act})
         if marks:
             rows.append(_row(site, page, record, marks, "demand", events))
     return sorted(rows, key=lambda r: (r["first"], r["last"], r["label"].casefold(), r["id"]))
@@ -332,9 +372,7 @@ def _span(values: list[Any]) -> edtf.Span | None:
     return edtf.Span(f"{spans[0].start.text}/{spans[-1].end.text}", spans[0].start, spans[-1].end)
 
 
-def _row(
-    site: Site, page: str, record: Record, marks: list[timeline.Mark], kind: str, events: list[tuple[edtf.Span, str]]
-) -> dict[str, Any]:
+def _row(site: Site, page: str, record: Record, marks: list[timeline.Mark], kind: str, events: list[dict[str, Any]]) -> dict[str, Any]:
     link = site.link(page, (record.collection, record.id))
     href = relative(page, page_path((record.collection, record.id)).removesuffix(".md") + ".html")
     return {
@@ -345,7 +383,7 @@ def _row(
         "link": link,
         "first": min(m.span.first for m in marks),
         "last": max(m.span.last for m in marks),
-        "events": [{"iso": s.first.isoformat(), "words": edtf.human(s.text), "what": what} for s, what in events],
+        "events": [e | {"iso": e["span"].first.isoformat(), "words": edtf.human(e["span"].text)} for e in events],
     }
 
 
@@ -358,14 +396,17 @@ def timeline_view(site: Site, page: str) -> dict[str, Any]:
     svg = timeline.draw(
         [r["row"] for r in rows],
         "timeline",
-        "Timeline of meetings, documents and demand status changes",
+        "Timeline of meetings, documents and the occasions of demands",
         _describe(rows, "meetings, documents and demands"),
     )
     events = sorted(
-        ({"iso": e["iso"], "date": e["words"], "what": e["what"], "link": r["link"]} for r in rows for e in r["events"]),
+        (
+            {"iso": e["iso"], "date": e["words"], "what": e["what"], "link": e["link"] | {"label": r["label"]}}
+            for r in rows
+            for e in r["events"]
+        ),
         key=lambda e: (e["iso"], e["link"]["label"].casefold(), e["what"]),
     )
-    kinds = sorted({m.kind for r in rows for m in r["row"].marks})
     recent = None
     if rows and (max(r["last"] for r in rows) - min(r["first"] for r in rows)).days > 3 * 366:
         start, end = timeline.recent_window(max(r["last"] for r in rows))
@@ -383,47 +424,85 @@ def timeline_view(site: Site, page: str) -> dict[str, Any]:
                 )
             ),
         }
-    return {"svg": Markup(svg) if svg else None, "events": events, "legend": timeline.legend(kinds), "recent": recent, "limited": limited}
+    return {"svg": Markup(svg) if svg else None, "events": events, "legend": timeline_key(rows), "recent": recent, "limited": limited}
+
+
+def timeline_key(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The key: one entry per kind of mark drawn, in words (the acts' and statuses' labels), with its picture."""
+    kinds = {r["kind"] for r in rows}
+    key = [
+        {"swatch": Markup(timeline.swatch(kind)), "label": label}
+        for kind, label in (("meeting", "Meeting"), ("document", "Document"))
+        if kind in kinds
+    ]
+    vocabulary = occasions.vocabulary()
+    drawn = {e["act"] for r in rows for e in r["events"] if "act" in e}
+    styles: dict[tuple[str, str], list[str]] = {}
+    for act in vocabulary.acts:
+        if act in drawn:
+            styles.setdefault(occasion_style(act), []).append(act)
+    for (colour, shape), acts in styles.items():
+        status = vocabulary.standing.get(acts[0])
+        who = {"circle": "by the party making the demand; ", "diamond": "by a party answering it; "}.get(shape, "")
+        after = f"status from then on: {status_label(status)}" if status else "status unchanged"
+        label = f"{', '.join(act_label(a) for a in acts)} ({who}{after})"
+        key.append({"swatch": Markup(timeline.swatch(colour, shape)), "label": label})
+    return key
 
 
 def demand_meeting_matrix(site: Site, page: str) -> dict[str, Any]:
-    pairs: set[tuple[str, str]] = set()
-    for demand_id in site.dataset.records["demands"]:
-        for meeting in site.graph.out_of(("demands", demand_id), "raised_at.meeting"):
-            pairs.add((demand_id, meeting[1]))
-        for meeting in site.graph.into(("demands", demand_id), "demands", "meetings"):
-            pairs.add((demand_id, meeting[1]))
-    demands = sorted({d for d, _ in pairs}, key=lambda i: (sort_key(site.record(("demands", i)).data.get("first_raised")), i))
-    meetings = sorted({m for _, m in pairs}, key=lambda i: (sort_key(site.record(("meetings", i)).data.get("start")), i))
+    """Demands × meetings from the demands' occasions: each cell says what happened there."""
+    at: dict[tuple[str, str], list[occasions.Occasion]] = {}
+    for (collection, meeting_id), items in site.derived.places.items():
+        if collection == "meetings" and meeting_id in site.dataset.records["meetings"]:
+            for item in items:
+                at.setdefault((item.demand.id, meeting_id), []).append(item)
+
+    def cell(demand_id: str, meeting_id: str) -> tuple[str, Markup | None]:
+        items = at.get((demand_id, meeting_id))
+        if not items:
+            return "", None
+        url = site.link(page, ("demands", demand_id), anchor=occasion_anchor(items[0].id))["url"]
+        return ", ".join(dict.fromkeys(act_label(i.act) for i in items)), url
+
+    demands = sorted({d for d, _ in at}, key=lambda i: (sort_key(first_date(site.occasions(i))), i))
+    meetings = sorted({m for _, m in at}, key=lambda i: (sort_key(site.record(("meetings", i)).data.get("start")), i))
     return _matrix(
         site,
         page,
         "Demands × meetings",
-        "Which demand was raised or discussed at which meeting, from the demand records (raised at) and the meeting records (demands discussed).",
+        "What happened to each demand at each meeting, from the demands' occasions. Each entry leads to that occasion on the demand's page.",
         ("demands", demands),
         ("meetings", meetings),
-        lambda d, m: "✓" if (d, m) in pairs else "",
-        _entries(pairs),
+        cell,
+        _entries(set(at)),
     )
 
 
 def party_topic_matrix(site: Site, page: str) -> dict[str, Any]:
+    """Parties × topics: how many demands each party made (raised, restated, ...) on each topic."""
     counts: dict[tuple[str, str], int] = {}
     for record in site.dataset.records["demands"].values():
-        for maker in record.data.get("made_by") or []:
+        for maker in occasions.made_by(site.occasions(record.id)):
             for topic in record.data.get("topics") or []:
                 if maker in site.dataset.records["actors"] and topic in site.dataset.records["topics"]:
                     counts[(maker, topic)] = counts.get((maker, topic), 0) + 1
     parties = sorted({a for a, _ in counts}, key=lambda i: (site.record(("actors", i)).label.casefold(), i))
     topics = sorted({t for _, t in counts}, key=lambda i: (site.record(("topics", i)).label.casefold(), i))
+
+    def cell(actor: str, topic: str) -> tuple[str, Markup | None]:
+        if (actor, topic) not in counts:
+            return "", None
+        return str(counts[(actor, topic)]), site.link(page, ("topics", topic))["url"]
+
     return _matrix(
         site,
         page,
         "Parties × topics",
-        "How many demands each party made on each topic. Each number leads to the topic's page, where its demands are grouped by who made them.",
+        "How many demands each party made on each topic (raised it, restated it or discussed it, on any occasion). Each number leads to the topic's page, where its demands are grouped by who made them.",
         ("actors", parties),
         ("topics", topics),
-        lambda a, t: str(counts[(a, t)]) if (a, t) in counts else "",
+        cell,
         _entries(set(counts)),
     )
 
@@ -451,8 +530,7 @@ def _matrix(
     rank = {c: i for i, c in enumerate(cols[1])}
     body = []
     for r in rows[1]:
-        values = [(cell(r, c), link) for c, link in zip(cols[1], col_links, strict=True)] if as_matrix else []
-        cells = [{"text": value, "url": link["url"] if value and cols[0] == "topics" else None} for value, link in values]
+        cells = [dict(zip(("text", "url"), cell(r, c), strict=True)) for c in cols[1]] if as_matrix else []
         listed = [col_links[rank[c]] for c in sorted(entries.get(r, []), key=rank.__getitem__)]
         body.append({"link": site.link(page, (rows[0], r)), "cells": cells, "listed": listed})
     return {

@@ -21,21 +21,28 @@ ROW = 24
 AXIS = 28
 LABEL_CHARS = 42
 
+# Meetings and documents are bars; a demand's occasion is a bar over the days its date may mean with
+# a symbol on it, coloured by the status it leaves the demand in (keys of the `standing` enum in
+# schema/defs.schema.json; "unchanged" for an act that changes nothing) and shaped by the act's
+# role, so that the key never rests on colour alone. Every colour has 3:1 contrast on white.
 COLOURS = {
     "meeting": "#1f5fa8",
     "document": "#6b4c9a",
-    "raised": "#b3541e",
-    "restated": "#b3541e",
+    "open": "#b3541e",
     "under-discussion": "#8a6d00",
-    "pending-response": "#8a6d00",
-    "accepted": "#2e7d32",
-    "partially-accepted": "#2e7d32",
+    "pending-response": "#00758f",
+    "accepted": "#1b5e20",
+    "accepted-with-conditions": "#2e7d32",
+    "partially-accepted": "#558b2f",
     "rejected": "#b00020",
-    "partially-rejected": "#b00020",
-    "withdrawn": "#555555",
-    "failed": "#555555",
+    "partially-rejected": "#c2185b",
+    "withdrawn": "#5c5c5c",
+    "met": "#004d40",
+    "failed": "#212121",
+    "unchanged": "#607d8b",
     "unknown": "#555555",
 }
+SHAPES = ("circle", "diamond", "square")  # makes, responds, neither
 
 
 @dataclass(frozen=True)
@@ -43,6 +50,7 @@ class Mark:
     span: edtf.Span
     kind: str  # a COLOURS key
     title: str  # the tooltip: what and when, in words
+    shape: str = ""  # one of SHAPES: an occasion's symbol, drawn over its bar; "" for a plain bar
 
 
 @dataclass(frozen=True)
@@ -126,24 +134,73 @@ def draw(rows: list[Row], ident: str, title: str, description: str, window: tupl
         out.append(f'<a href="{e(row.href)}"><title>{e(row.label)}</title>')
         out.append(f'<text x="4" y="{y + 16}" font-size="13" fill="#1a1a1a">{e(_short(row.label))}</text>')
         out.append(f'<g clip-path="url(#{ident}-plot)">')
-        out.extend(_mark(mark, y, first, last) for mark in row.marks)
+        out.extend(_marks(row, y, first, last))
         out.append("</g></a>")
     out.append("</svg>")
     return "\n".join(out)
 
 
-def _mark(mark: Mark, y: int, first: dt.date, last: dt.date) -> str:
+def _marks(row: Row, y: int, first: dt.date, last: dt.date) -> list[str]:
+    """A row's marks; an occasion's symbol sits mid-bar, moved right when it would hide the one before."""
+    out, previous = [], -1e9
+    for mark in row.marks:
+        x0, width = _extent(mark, first, last)
+        if not mark.shape:
+            out.append(_mark(mark, y, first, last))
+            continue
+        centre = max(x0 + width / 2, previous + GLYPH + 1)
+        previous = centre
+        out.append(
+            f'<g class="peacetalks-occasion">{_bar(mark, y, x0, width, 0.3)}{_glyph(mark.shape, COLOURS.get(mark.kind, "#555555"), centre, y + 12)}</g>'
+        )
+    return out
+
+
+GLYPH = 10  # the width of an occasion's symbol
+
+
+def _extent(mark: Mark, first: dt.date, last: dt.date) -> tuple[float, float]:
     x0 = _x(mark.span.first.toordinal(), first.toordinal(), last.toordinal())
     x1 = _x(mark.span.last.toordinal() + 1, first.toordinal(), last.toordinal())  # the end of its last day
-    width = max(x1 - x0, 4.0)
+    return x0, max(x1 - x0, 4.0)
+
+
+def _bar(mark: Mark, y: int, x0: float, width: float, opacity: float = 1.0) -> str:
     colour = COLOURS.get(mark.kind, "#555555")
     vague = mark.span.approximate or mark.span.uncertain
+    fill = f'fill="{colour}"' + (f' fill-opacity="{opacity}"' if opacity < 1 else "")
     style = (
         f'fill="{colour}" fill-opacity="0.35" stroke="{colour}" stroke-width="1.5" stroke-dasharray="4 3"'
         if vague
-        else f'fill="{colour}" stroke="{colour}" stroke-width="1"'
+        else f'{fill} stroke="{colour}" stroke-width="1"'
     )
     return f'<rect x="{x0:.1f}" y="{y + 5}" width="{width:.1f}" height="14" rx="2" {style}><title>{escape(mark.title)}</title></rect>'
+
+
+def _mark(mark: Mark, y: int, first: dt.date, last: dt.date) -> str:
+    x0, width = _extent(mark, first, last)
+    return _bar(mark, y, x0, width)
+
+
+def _glyph(shape: str, colour: str, cx: float, cy: float) -> str:
+    """An occasion's symbol (SHAPES) centred on (cx, cy), outlined in white so neighbours stay apart."""
+    r = GLYPH / 2
+    paint = f'fill="{colour}" stroke="#ffffff" stroke-width="1.5" aria-hidden="true"'
+    if shape == "circle":
+        return f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{r:.1f}" {paint}/>'
+    if shape == "diamond":
+        d = r + 1
+        return f'<polygon points="{cx:.1f},{cy - d:.1f} {cx + d:.1f},{cy:.1f} {cx:.1f},{cy + d:.1f} {cx - d:.1f},{cy:.1f}" {paint}/>'
+    return f'<rect x="{cx - r + 0.5:.1f}" y="{cy - r + 0.5:.1f}" width="{GLYPH - 1}" height="{GLYPH - 1}" {paint}/>'
+
+
+def swatch(kind: str, shape: str = "") -> str:
+    """The key's picture of a mark: a bar, or a lighter bar with an occasion's symbol on it."""
+    colour = COLOURS.get(kind, "#555555")
+    fill = f'fill="{colour}"' + (' fill-opacity="0.3"' if shape else "")
+    bar = f'<rect x="0" y="2" width="28" height="14" rx="2" {fill} stroke="{colour}"/>'
+    glyph = _glyph(shape, colour, 14, 9) if shape else ""
+    return f'<svg width="28" height="18" viewBox="0 0 28 18" aria-hidden="true" focusable="false">{bar}{glyph}</svg>'
 
 
 def legend(kinds: list[str]) -> list[tuple[str, str]]:

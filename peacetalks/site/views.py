@@ -4,31 +4,28 @@ escapes them); trusted markup (URLs built from ids, rendered Markdown) is Markup
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
+from functools import cache, cached_property, lru_cache
 from typing import Any
 from urllib.parse import quote, urlencode
 
 from markupsafe import Markup
 
 from .. import edtf
+from .. import occasions as occ
 from ..collections import COLLECTIONS, index_page
 from ..load import Dataset, Record
+from ..schemas import load_schemas, resolve, schema_at
 from .graph import Graph, Key
 from .text import Renderer, url_attr
 
 # Headings for references that point at a page, keyed by (referring collection, relation).
+# The demands' occasions (by, of, at, in) are shown by the pages' own sections, not here.
 INCOMING_LABELS: dict[tuple[str, str], str] = {
-    ("demands", "made_by"): "Demands made",
-    ("demands", "made_of"): "Demands received",
-    ("demands", "status_history.by"): "Demand statuses set",
     ("demands", "topics"): "Demands",
-    ("demands", "raised_at.meeting"): "Demands raised here",
-    ("demands", "raised_at.document"): "Demands in this document",
     ("demands", "related"): "Related demands",
     ("meetings", "participants"): "Meetings attended",
     ("meetings", "place.country"): "Meetings held here",
-    ("meetings", "demands"): "Discussed at",
     ("meetings", "part_of"): "Meetings in this series",
     ("documents", "authors"): "Documents written",
     ("documents", "recipients"): "Documents received",
@@ -37,6 +34,7 @@ INCOMING_LABELS: dict[tuple[str, str], str] = {
     ("actors", "roles.of"): "Roles held in it",
     ("topics", "parent"): "Narrower topics",
 }
+OCCASION_RELATIONS = {("demands", f"occasions.{name}") for name in ("by", "of", "at", "in")}
 
 
 @dataclass(frozen=True)
@@ -50,6 +48,14 @@ def page_path(key: Key) -> str:
     return f"{key[0]}/{key[1]}.md"
 
 
+def output_path(path: str, directory_urls: bool = False) -> str:
+    """Where MkDocs writes a docs-relative .md page: 'demands/x.md' -> 'demands/x.html'."""
+    stem = path.removesuffix(".md")
+    if not directory_urls:
+        return stem + ".html"
+    return stem.removesuffix("index") if stem.endswith("index") else stem + "/"
+
+
 @lru_cache(maxsize=65536)
 def relative(page: str, target: str) -> str:
     """`target` relative to the directory of `page` (both docs-relative paths without '..')."""
@@ -58,6 +64,90 @@ def relative(page: str, target: str) -> str:
     while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
         common += 1
     return "/".join([".."] * (len(here) - common) + there[common:])
+
+
+def occasion_anchor(occasion_id: str) -> str:
+    """The id of an occasion on its demand's page (occasion ids are slugs: safe in a URL and an id)."""
+    return f"occasion-{occasion_id}"
+
+
+# --- words for codes, from the schemas ---------------------------------------------------------
+
+
+@cache
+def enum_labels(collection: str, name: str) -> dict[str, str]:
+    """The schema's `x-labels` for an enumerated field of a collection's records."""
+    labels = schema_at(collection, (name,)).get("x-labels")
+    return {str(k): str(v) for k, v in labels.items()} if isinstance(labels, dict) else {}
+
+
+def enum_label(collection: str, name: str, value: Any) -> str:
+    if not isinstance(value, str):
+        return ""
+    return enum_labels(collection, name).get(value, value)
+
+
+def _titles(properties: dict[str, Any], into: dict[str, str]) -> dict[str, str]:
+    for name, node in properties.items():
+        resolved = resolve(node)
+        into.setdefault(name, str(resolved.get("title") or name.replace("_", " ")))
+    for node in properties.values():
+        resolved = resolve(node)
+        inner = resolve(resolved.get("items", {})) if resolved.get("type") == "array" else resolved
+        if isinstance(inner.get("properties"), dict) and "quote" not in inner["properties"]:
+            _titles(inner["properties"], into)
+    return into
+
+
+@cache
+def field_titles(collection: str) -> dict[str, str]:
+    """Field name -> its schema `title` (nested fields too, where the name is not taken above)."""
+    schema = load_schemas()[COLLECTIONS[collection].schema]
+    properties = {k: v for k, v in schema["properties"].items() if k != "occasions"}
+    return _titles(properties, {})
+
+
+@cache
+def occasion_titles() -> dict[str, str]:
+    return _titles(load_schemas()["defs"]["$defs"]["occasion"]["properties"], {})
+
+
+def act_label(act: str) -> str:
+    return occ.vocabulary().labels.get(act, act)
+
+
+def status_label(status: str) -> str:
+    return occ.vocabulary().status_labels.get(status, status)
+
+
+# --- derived facts, computed once per render ---------------------------------------------------
+
+PARTS = ("made", "made_of", "answered", "other")  # an actor's part in a demand, by occasion
+
+
+@dataclass
+class Derived:
+    """What the occasions say, indexed for the pages: per demand, per meeting/document, per actor."""
+
+    occasions: dict[str, list[occ.Occasion]]  # demand id -> its occasions
+    places: dict[Key, list[occ.Occasion]]  # (meetings|documents, id) -> occasions there
+    actors: dict[str, dict[str, dict[str, list[occ.Occasion]]]] = field(default_factory=dict)  # actor -> part -> demand -> occasions
+
+    def parts(self, actor: str, part: str) -> dict[str, list[occ.Occasion]]:
+        return self.actors.get(actor, {}).get(part, {})
+
+
+def derive(dataset: Dataset) -> Derived:
+    by_demand = {d.id: occ.occasions(d, dataset) for d in dataset.records["demands"].values()}
+    out = Derived(by_demand, occ.places(dataset))
+    role = occ.vocabulary().role
+    for demand_id in sorted(by_demand):
+        for item in by_demand[demand_id]:
+            part = {"makes": "made", "responds": "answered"}.get(role.get(item.act, ""), "other")
+            for name, actors in ((part, item.data.get("by")), ("made_of", item.data.get("of"))):
+                for actor in actors if isinstance(actors, list) else []:
+                    out.actors.setdefault(actor, {}).setdefault(name, {}).setdefault(demand_id, []).append(item)
+    return out
 
 
 class Site:
@@ -69,12 +159,27 @@ class Site:
         self.renderer = renderer
         self.settings = settings
 
+    @cached_property
+    def derived(self) -> Derived:
+        return derive(self.dataset)
+
+    def occasions(self, demand_id: str) -> list[occ.Occasion]:
+        return self.derived.occasions.get(demand_id, [])
+
     def record(self, key: Key) -> Record:
         return self.dataset.records[key[0]][key[1]]
 
     def link(self, page: str, key: Key, *, anchor: str = "") -> dict[str, Any]:
+        """A link to a record's page: `url` for Markdown (MkDocs resolves the .md), `href` for raw HTML."""
+        fragment = f"#{anchor}" if anchor else ""
         url = relative(page, page_path(key))
-        return {"url": Markup(url_attr(url + (f"#{anchor}" if anchor else ""))), "label": self.record(key).label, "id": key[1]}
+        href = relative(page, output_path(page_path(key), self.settings.directory_urls))
+        return {
+            "url": Markup(url_attr(url + fragment)),
+            "href": Markup(url_attr(href + fragment)),
+            "label": self.record(key).label,
+            "id": key[1],
+        }
 
     def links(self, page: str, collection: str, ids: Any) -> list[dict[str, Any]]:
         return [self.link(page, (collection, i)) for i in ids or [] if i in self.dataset.records[collection]]
@@ -95,6 +200,10 @@ class Site:
             quote_via=quote,
         )
         return Markup(f"{url_attr(self.settings.repo_url)}/issues/new?{query}")
+
+    def schema_text(self, text: str, page: str) -> Markup:
+        """An annotation of the schemas (an act's definition), which may hold Markdown code spans."""
+        return self.renderer.inline_html(text, page, "schema/defs.schema.json\0")
 
     def markdown(self, record: Record, pointer: str, value: Any, page: str, *, inline: bool = False) -> Markup | None:
         if not isinstance(value, str):
@@ -132,7 +241,14 @@ def sort_key(value: Any) -> str:
     return view["iso"] if view else ""
 
 
+def first_date(items: list[occ.Occasion]) -> dict[str, Any] | None:
+    """The date the demand was first raised (its first occasion that made it), as a `dated` object."""
+    first = occ.first_raised(items)
+    return first.date.value if first is not None and first.date is not None else None
+
+
 def citation_views(site: Site, record: Record, page: str, citations: Any, pointer: str, context: str) -> list[dict[str, Any]]:
+    titles = field_titles(record.collection)
     out = []
     for index, citation in enumerate(citations or []):
         source_id = citation.get("source", "")
@@ -143,7 +259,7 @@ def citation_views(site: Site, record: Record, page: str, citations: Any, pointe
                 "quote": citation.get("quote", ""),
                 "source": source,
                 "attribution": citation.get("attribution"),
-                "supports": citation.get("supports") or [],
+                "supports": [titles.get(name, name) for name in citation.get("supports") or []],
                 "note": site.markdown(record, f"{pointer}/{index}/note", citation.get("note"), page, inline=True),
             }
         )
@@ -171,7 +287,7 @@ def grouped_incoming(site: Site, record: Record, page: str, skip: set[tuple[str,
     groups: dict[tuple[str, str], list[Key]] = {}
     for edge in site.graph.incoming.get(key, []):
         group = (edge.source[0], edge.relation)
-        if group in skip:
+        if group in skip or group in OCCASION_RELATIONS:
             continue
         members = groups.setdefault(group, [])
         if edge.source not in members:
@@ -204,87 +320,6 @@ def merge_evidence(views: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [entry | {"context": "; ".join(entry["contexts"])} for entry in merged.values()]
 
 
-def demand_view(site: Site, record: Record) -> dict[str, Any]:
-    data, view = record.data, common(site, record)
-    page, key = view["page"], (record.collection, record.id)
-    raised: list[dict[str, Any]] = []
-    evidence: list[dict[str, Any]] = []
-    for index, entry in enumerate(data.get("raised_at") or []):
-        target = ("meetings", entry["meeting"]) if "meeting" in entry else ("documents", entry.get("document", ""))
-        if target[1] not in site.dataset.records[target[0]]:
-            continue
-        link = site.link(page, target)
-        when = date_view(site.record(target).data.get("start") or site.record(target).data.get("date"))
-        raised.append(
-            {
-                "link": link,
-                "kind": COLLECTIONS[target[0]].singular,
-                "when": when,
-                "note": site.markdown(record, f"/raised_at/{index}/note", entry.get("note"), page, inline=True),
-            }
-        )
-        evidence += citation_views(
-            site, record, page, entry.get("citations"), f"/raised_at/{index}/citations", f"Raised at {link['label']}"
-        )
-    listed = {r["link"]["id"] for r in raised}
-    for meeting in site.graph.into(key, "demands", "meetings"):
-        if meeting[1] not in listed:
-            raised.append(
-                {
-                    "link": site.link(page, meeting),
-                    "kind": "meeting",
-                    "when": date_view(site.record(meeting).data.get("start")),
-                    "note": None,
-                }
-            )
-    history = []
-    for index, entry in enumerate(data.get("status_history") or []):
-        when = date_view(entry.get("date"))
-        cites = citation_views(
-            site,
-            record,
-            page,
-            entry.get("citations"),
-            f"/status_history/{index}/citations",
-            f"Status “{entry.get('status', '')}”, {when['words'] if when else ''}",
-        )
-        evidence += cites
-        history.append(
-            {
-                "when": when,
-                "status": entry.get("status", ""),
-                "by": site.links(page, "actors", entry.get("by")),
-                "note": site.markdown(record, f"/status_history/{index}/note", entry.get("note"), page, inline=True),
-                "sources": _distinct_sources(cites),
-            }
-        )
-    evidence = citation_views(site, record, page, data.get("citations"), "/citations", "The demand as a whole") + evidence
-    related = list(
-        dict.fromkeys(
-            [("demands", i) for i in data.get("related") or [] if i in site.dataset.records["demands"]] + site.graph.into(key, "related")
-        )
-    )
-    dates = [("First raised", date_view(data.get("first_raised")))] + [(f"Status “{h['status']}”", h["when"]) for h in history]
-    view |= {
-        "kind": data.get("kind", ""),
-        "summary": site.markdown(record, "/summary", data.get("summary"), page),
-        "made_by": site.links(page, "actors", data.get("made_by")),
-        "made_of": site.links(page, "actors", data.get("made_of")),
-        "topics": site.links(page, "topics", data.get("topics")),
-        "first_raised": date_view(data.get("first_raised")),
-        "latest_status": history[-1]["status"] if history else "",
-        "history": history,
-        "raised": raised,
-        "related": [site.link(page, k) for k in related],
-        "evidence": merge_evidence(evidence),
-        "second_hand": _certainty(merge_evidence(evidence)),
-        "inferred": [{"what": what, "date": d} for what, d in dates if d and d["inferred"]],
-        "former_ids": data.get("former_ids") or [],
-        "more": grouped_incoming(site, record, page, {("meetings", "demands"), ("demands", "related")}),
-    }
-    return view
-
-
 def _distinct_sources(cites: list[dict[str, Any]]) -> list[dict[str, Any]]:
     seen: dict[str, dict[str, Any]] = {}
     for c in cites:
@@ -293,28 +328,347 @@ def _distinct_sources(cites: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(seen.values())
 
 
+# --- occasions -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cited:
+    """A citation of a demand, where it is held, and which fields of which occasion it backs."""
+
+    citation: dict[str, Any]
+    pointer: str  # the citation's JSON pointer in the record
+    holder: str | None  # the occasion holding it; None: the demand itself
+    backs: dict[str | None, tuple[str, ...]]  # occasion id (None: the demand) -> field names (empty: as a whole)
+
+    @property
+    def anchor(self) -> str:
+        return occ.citation_id(self.citation)
+
+
+def cited(record: Record) -> list[Cited]:
+    """Every citation of a demand, with what its `supports` names, read as record_rules reads it."""
+    occasion_ids = {e.get("id") for e in record.data.get("occasions") or [] if isinstance(e, dict)}
+    top = set(load_schemas()[COLLECTIONS[record.collection].schema]["properties"]) - {
+        "$schema",
+        "id",
+        "citations",
+        "former_ids",
+        "occasions",
+    }
+    inner = set(load_schemas()["defs"]["$defs"]["occasion"]["properties"]) - {"id", "citations"}
+    lists: list[tuple[str, str | None, Any]] = [("/citations", None, record.data.get("citations"))]
+    for index, entry in enumerate(record.data.get("occasions") or []):
+        if isinstance(entry, dict):
+            lists.append((f"/occasions/{index}/citations", entry.get("id"), entry.get("citations")))
+    out = []
+    for pointer, holder, items in lists:
+        for index, citation in enumerate(items if isinstance(items, list) else []):
+            if not isinstance(citation, dict):
+                continue
+            backs: dict[str | None, list[str]] = {}
+            names = [n for n in citation.get("supports") or [] if isinstance(n, str)]
+            if not names:
+                backs[holder] = []
+            for name in names:
+                if holder is not None and name in inner:
+                    backs.setdefault(holder, []).append(name)
+                elif name in top:
+                    backs.setdefault(None, []).append(name)
+                else:
+                    other, _, part = name.partition("/")
+                    if other in occasion_ids:
+                        fields = backs.setdefault(other, [])
+                        if part:
+                            fields.append(part)
+            out.append(Cited(citation, f"{pointer}/{index}", holder, {k: tuple(v) for k, v in backs.items()}))
+    return out
+
+
+def occasion_label(item: occ.Occasion) -> str:
+    """An occasion in a few words: what happened and when ('raised, 11 March 2025')."""
+    when = date_view(item.date.value) if item.date else None
+    return f"{act_label(item.act)}, {when['words']}" if when else act_label(item.act)
+
+
+def occasion_link(site: Site, page: str, item: occ.Occasion) -> dict[str, Any]:
+    """A link to an occasion on its demand's page (a bare fragment on that page itself)."""
+    anchor = occasion_anchor(item.id)
+    label = {"label": occasion_label(item), "demand": item.demand.label}
+    if page == page_path(("demands", item.demand.id)):
+        fragment = Markup(f"#{anchor}")
+        return {"url": fragment, "href": fragment, "id": item.demand.id} | label
+    return site.link(page, ("demands", item.demand.id), anchor=anchor) | label
+
+
+def _inferred_groups(items: list[occ.Occasion]) -> dict[str, str]:
+    """Occasion id -> the anchor of the entry explaining its inferred date (one per distinct reasoning)."""
+    first: dict[str, str] = {}
+    out: dict[str, str] = {}
+    for item in items:
+        own = item.data.get("date")
+        if isinstance(own, dict) and own.get("inferred"):
+            reasoning = str(own.get("reasoning") or "")
+            out[item.id] = first.setdefault(reasoning, f"inferred-{item.id}")
+    return out
+
+
+def occasion_date_view(site: Site, page: str, item: occ.Occasion, how: dict[str, str]) -> dict[str, Any] | None:
+    """The occasion's date, where it comes from ('date of <meeting>'), and where its inference is explained."""
+    if item.date is None:
+        return None
+    view = date_view(item.date.value)
+    if view is None:
+        return None
+    taken = item.date.taken_from
+    source = site.link(page, taken) if taken and taken[1] in site.dataset.records[taken[0]] else None
+    how_href: Markup | None = None
+    if view["inferred"]:
+        if source is not None:
+            how_href = Markup(source["href"] + "#how-certain-this-is")
+        elif item.id in how:
+            how_href = Markup(f"#{how[item.id]}")
+    return view | {"taken_from": source, "taken_kind": COLLECTIONS[taken[0]].singular if taken else "", "how": how_href}
+
+
+def _backs_views(
+    site: Site, page: str, record: Record, entry: Cited, here: str | None, by_id: dict[str, occ.Occasion]
+) -> list[dict[str, Any]]:
+    """Which fields a citation backs, in the schema's words, with the other occasions linked."""
+    titles, inner = field_titles("demands"), occasion_titles()
+    out: list[dict[str, Any]] = []
+    order = sorted(entry.backs, key=lambda k: (k != here, k is not None, by_id[k].index if k is not None and k in by_id else -1))
+    for scope in order:
+        fields = entry.backs[scope]
+        names = ", ".join((titles if scope is None else inner).get(f, f) for f in fields)
+        if scope is None:
+            out.append({"what": "the demand", "link": None, "fields": names})
+        elif scope == here:
+            out.append({"what": "this occasion", "link": None, "fields": names})
+        elif scope in by_id:
+            out.append({"what": "", "link": occasion_link(site, page, by_id[scope]), "fields": names})
+    return out
+
+
+def evidence_view(site: Site, page: str, record: Record, entry: Cited, here: str | None, by_id: dict[str, occ.Occasion]) -> dict[str, Any]:
+    """A citation shown on a demand's page: at its holder (with its anchor) or at an occasion it backs."""
+    citation = entry.citation
+    source_id = citation.get("source", "")
+    source = site.link(page, ("sources", source_id)) if source_id in site.dataset.records["sources"] else None
+    at_holder = entry.holder == here
+    held = None
+    if not at_holder:
+        where = by_id.get(entry.holder) if entry.holder is not None else None
+        held = {"href": Markup(f"#{entry.anchor}"), "label": occasion_label(where) if where else "the demand as a whole"}
+    return {
+        "anchor": entry.anchor if at_holder else None,
+        "quote": citation.get("quote", ""),
+        "source": source,
+        "attribution": citation.get("attribution"),
+        "note": site.markdown(record, f"{entry.pointer}/note", citation.get("note"), page, inline=True),
+        "backs": _backs_views(site, page, record, entry, here, by_id),
+        "held": held,
+    }
+
+
+def _occasion_evidence(entries: list[Cited], occasion_id: str) -> list[Cited]:
+    """The citations an occasion shows: those it holds, then those elsewhere that name it."""
+    own = [e for e in entries if e.holder == occasion_id]
+    return own + [e for e in entries if e.holder != occasion_id and occasion_id in e.backs]
+
+
+def occasion_view(
+    site: Site, page: str, record: Record, item: occ.Occasion, entries: list[Cited], how: dict[str, str], by_id: dict[str, occ.Occasion]
+) -> dict[str, Any]:
+    vocabulary, data = occ.vocabulary(), item.data
+    status = vocabulary.standing.get(item.act)
+    at = site.link(page, ("meetings", data["at"])) if data.get("at") in site.dataset.records["meetings"] else None
+    within = site.link(page, ("documents", data["in"])) if data.get("in") in site.dataset.records["documents"] else None
+    label = act_label(item.act)
+    when = occasion_date_view(site, page, item, how)
+    return {
+        "id": item.id,
+        "anchor": occasion_anchor(item.id),
+        "heading": label[:1].upper() + label[1:] + (f", {when['words']}" if when else ""),
+        "act": label,
+        "definition": site.schema_text(vocabulary.definitions.get(item.act, ""), page),
+        "role": vocabulary.role.get(item.act, "none"),
+        "status": status_label(status) if status else None,
+        "date": when,
+        "at": at,
+        "in": within,
+        "by": site.links(page, "actors", data.get("by")),
+        "of": site.links(page, "actors", data.get("of")),
+        "wording": data.get("wording"),
+        "note": site.markdown(record, f"{item.pointer}/note", data.get("note"), page),
+        "evidence": [evidence_view(site, page, record, e, item.id, by_id) for e in _occasion_evidence(entries, item.id)],
+    }
+
+
+def status_track(items: list[occ.Occasion], views: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The occasions that changed the demand's status, in order: raised -> restated -> ... -> now."""
+    standing = occ.vocabulary().standing
+    steps = [
+        {
+            "act": act_label(item.act),
+            "status": status_label(str(standing[item.act])),
+            "date": views[item.id]["date"],
+            "href": Markup(f"#{occasion_anchor(item.id)}"),
+            "current": False,
+        }
+        for item in items
+        if standing.get(item.act) is not None
+    ]
+    if steps:
+        steps[-1]["current"] = True
+    return steps
+
+
+def _summary_date(item: occ.Occasion | None, views: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+    if item is None or views[item.id]["date"] is None:
+        return None
+    return {"date": views[item.id]["date"], "href": Markup(f"#{occasion_anchor(item.id)}"), "label": occasion_label(item)}
+
+
+def demand_view(site: Site, record: Record) -> dict[str, Any]:
+    data, view = record.data, common(site, record)
+    page, key = view["page"], (record.collection, record.id)
+    items = site.occasions(record.id)
+    by_id = {item.id: item for item in items}
+    entries = cited(record)
+    how = _inferred_groups(items)
+    occasions = [occasion_view(site, page, record, item, entries, how, by_id) for item in items]
+    views = {v["id"]: v for v in occasions}
+    current = occ.current_status(items)
+    now = None
+    if current is not None:
+        status, item = current
+        now = {
+            "label": status_label(status),
+            "definition": site.schema_text(occ.vocabulary().status_definitions.get(status, ""), page),
+            "since": views[item.id]["date"],
+            "act": occasion_label(item),
+            "href": Markup(f"#{occasion_anchor(item.id)}"),
+        }
+    related = list(
+        dict.fromkeys(
+            [("demands", i) for i in data.get("related") or [] if i in site.dataset.records["demands"]] + site.graph.into(key, "related")
+        )
+    )
+    own = [e for e in entries if e.holder is None]
+    in_occasions = [e for e in entries if e.holder is not None and None in e.backs]
+    inferred = []
+    for anchor in dict.fromkeys(how.values()):
+        members = [item for item in items if how.get(item.id) == anchor]
+        reasoning = members[0].data["date"].get("reasoning") or ""
+        inferred.append(
+            {
+                "anchor": anchor,
+                "occasions": [{"label": occasion_label(m), "href": Markup(f"#{occasion_anchor(m.id)}")} for m in members],
+                "reasoning": reasoning,
+            }
+        )
+    second_hand = [
+        {
+            "label": occasion_label(by_id[e.holder]) if e.holder in by_id else "the demand as a whole",
+            "href": Markup(f"#{e.anchor}"),
+            "source": evidence_view(site, page, record, e, e.holder, by_id)["source"],
+            "attribution": e.citation["attribution"],
+        }
+        for e in entries
+        if e.citation.get("attribution")
+    ]
+    view |= {
+        "kind": enum_label("demands", "kind", data.get("kind")),
+        "summary": site.markdown(record, "/summary", data.get("summary"), page),
+        "made_by": site.links(page, "actors", occ.made_by(items)),
+        "made_of": site.links(page, "actors", occ.made_of(items)),
+        "answered_by": site.links(page, "actors", occ.answered_by(items)),
+        "topics": site.links(page, "topics", data.get("topics")),
+        "first_raised": _summary_date(occ.first_raised(items), views),
+        "last_stated": _summary_date(occ.last_stated(items), views),
+        "now": now,
+        "track": status_track(items, views),
+        "occasions": occasions,
+        "own_evidence": [evidence_view(site, page, record, e, None, by_id) for e in own],
+        "also_backing": [
+            {
+                "label": occasion_label(by_id[e.holder]),
+                "href": Markup(f"#{e.anchor}"),
+                "fields": ", ".join(field_titles("demands").get(f, f) for f in e.backs[None]),
+            }
+            for e in in_occasions
+            if e.holder in by_id
+        ],
+        "related": [site.link(page, k) for k in related],
+        "certain_inferred": inferred,
+        "certain_second_hand": second_hand,
+        # The record template's own evidence and certainty sections stay empty: the occasions carry them.
+        "evidence": [],
+        "second_hand": [],
+        "inferred": [],
+        "former_ids": data.get("former_ids") or [],
+        "more": grouped_incoming(site, record, page, {("demands", "related")}),
+    }
+    return view
+
+
+def place_view(site: Site, page: str, key: Key) -> list[dict[str, Any]]:
+    """A meeting's or document's demands: per demand, what happened there, in the sources' words."""
+    grouped: dict[str, list[occ.Occasion]] = {}
+    for item in site.derived.places.get(key, []):
+        grouped.setdefault(item.demand.id, []).append(item)
+    out = []
+    for demand_id, items in grouped.items():
+        entries = cited(items[0].demand)
+        rows = []
+        for item in items:
+            quotes = []
+            for e in _occasion_evidence(entries, item.id):
+                source_id = e.citation.get("source", "")
+                quotes.append(
+                    {
+                        "quote": e.citation.get("quote", ""),
+                        "attribution": e.citation.get("attribution"),
+                        "source": site.link(page, ("sources", source_id)) if source_id in site.dataset.records["sources"] else None,
+                    }
+                )
+            rows.append(
+                {
+                    "act": act_label(item.act),
+                    "link": occasion_link(site, page, item),
+                    "date": date_view(item.data.get("date")),
+                    "by": site.links(page, "actors", item.data.get("by")),
+                    "of": site.links(page, "actors", item.data.get("of")),
+                    "also": site.link(page, ("documents", item.data["in"]))
+                    if key[0] == "meetings" and item.data.get("in") in site.dataset.records["documents"]
+                    else site.link(page, ("meetings", item.data["at"]))
+                    if key[0] == "documents" and item.data.get("at") in site.dataset.records["meetings"]
+                    else None,
+                    "also_kind": "in the document" if key[0] == "meetings" else "at the meeting",
+                    "wording": item.data.get("wording"),
+                    "quotes": quotes,
+                }
+            )
+        out.append({"link": site.link(page, ("demands", demand_id)), "occasions": rows})
+    return out
+
+
 def meeting_view(site: Site, record: Record) -> dict[str, Any]:
     data, view = record.data, common(site, record)
     page, key = view["page"], (record.collection, record.id)
     place = data.get("place") or {}
-    demands = list(
-        dict.fromkeys(
-            [("demands", i) for i in data.get("demands") or [] if i in site.dataset.records["demands"]]
-            + site.graph.into(key, "raised_at.meeting")
-        )
-    )
     start, end = date_view(data.get("start")), date_view(data.get("end"))
     evidence = citation_views(site, record, page, data.get("citations"), "/citations", "The meeting")
     view |= {
-        "kind": data.get("kind", ""),
-        "status": data.get("status", ""),
+        "kind": enum_label("meetings", "kind", data.get("kind")),
+        "status": enum_label("meetings", "status", data.get("status")),
         "start": start,
         "end": end,
         "place": place.get("text"),
         "country": site.link(page, ("actors", place["country"])) if place.get("country") in site.dataset.records["actors"] else None,
         "participants": site.links(page, "actors", data.get("participants")),
         "part_of": site.link(page, ("meetings", data["part_of"])) if data.get("part_of") in site.dataset.records["meetings"] else None,
-        "demands": [site.link(page, k) for k in demands],
+        "demands": place_view(site, page, key),
         "documents": [site.link(page, k) for k in site.graph.into(key, "meetings", "documents")],
         "parts": [site.link(page, k) for k in site.graph.into(key, "part_of")],
         "summary": site.markdown(record, "/summary", data.get("summary"), page),
@@ -323,9 +677,7 @@ def meeting_view(site: Site, record: Record) -> dict[str, Any]:
         "second_hand": _certainty(merge_evidence(evidence)),
         "inferred": [{"what": what, "date": d} for what, d in (("Start", start), ("End", end)) if d and d["inferred"]],
         "former_ids": data.get("former_ids") or [],
-        "more": grouped_incoming(
-            site, record, page, {("demands", "raised_at.meeting"), ("documents", "meetings"), ("meetings", "part_of")}
-        ),
+        "more": grouped_incoming(site, record, page, {("documents", "meetings"), ("meetings", "part_of")}),
     }
     return view
 
@@ -336,21 +688,30 @@ def document_view(site: Site, record: Record) -> dict[str, Any]:
     date = date_view(data.get("date"))
     evidence = citation_views(site, record, page, data.get("citations"), "/citations", "The document")
     view |= {
-        "kind": data.get("kind", ""),
+        "kind": enum_label("documents", "kind", data.get("kind")),
         "date": date,
         "public": data.get("public"),
         "authors": site.links(page, "actors", data.get("authors")),
         "recipients": site.links(page, "actors", data.get("recipients")),
         "meetings": site.links(page, "meetings", data.get("meetings")),
-        "demands": [site.link(page, k) for k in site.graph.into(key, "raised_at.document")],
+        "demands": place_view(site, page, key),
         "summary": site.markdown(record, "/summary", data.get("summary"), page),
         "evidence": merge_evidence(evidence),
         "second_hand": _certainty(merge_evidence(evidence)),
         "inferred": [{"what": "Date", "date": date}] if date and date["inferred"] else [],
         "former_ids": data.get("former_ids") or [],
-        "more": grouped_incoming(site, record, page, {("demands", "raised_at.document")}),
+        "more": grouped_incoming(site, record, page, set()),
     }
     return view
+
+
+def actor_demands(site: Site, page: str, actor: str, part: str) -> list[dict[str, Any]]:
+    """The demands an actor had a part in (made, was made of, answered, other), each with the occasions."""
+    found = site.derived.parts(actor, part)
+    return [
+        {"link": site.link(page, ("demands", demand_id)), "occasions": [occasion_link(site, page, item) for item in items]}
+        for demand_id, items in sorted(found.items(), key=lambda kv: (sort_key(first_date(site.occasions(kv[0]))), kv[0]))
+    ]
 
 
 def actor_view(site: Site, record: Record) -> dict[str, Any]:
@@ -371,7 +732,7 @@ def actor_view(site: Site, record: Record) -> dict[str, Any]:
             }
         )
     view |= {
-        "kind": data.get("kind", ""),
+        "kind": enum_label("actors", "kind", data.get("kind")),
         "aliases": data.get("aliases") or [],
         "affiliation": site.link(page, ("actors", data["affiliation"]))
         if data.get("affiliation") in site.dataset.records["actors"]
@@ -379,8 +740,10 @@ def actor_view(site: Site, record: Record) -> dict[str, Any]:
         "wikidata": data.get("wikidata"),
         "summary": site.markdown(record, "/summary", data.get("summary"), page),
         "roles": roles,
-        "made": [site.link(page, k) for k in site.graph.into(key, "made_by")],
-        "received": [site.link(page, k) for k in site.graph.into(key, "made_of")],
+        "made": actor_demands(site, page, record.id, "made"),
+        "received": actor_demands(site, page, record.id, "made_of"),
+        "answered": actor_demands(site, page, record.id, "answered"),
+        "other": actor_demands(site, page, record.id, "other"),
         "attended": [site.link(page, k) for k in site.graph.into(key, "participants")],
         "evidence": merge_evidence(evidence),
         "second_hand": _certainty(merge_evidence(evidence)),
@@ -391,7 +754,7 @@ def actor_view(site: Site, record: Record) -> dict[str, Any]:
             if role[key] and role[key]["inferred"]
         ],
         "former_ids": data.get("former_ids") or [],
-        "more": grouped_incoming(site, record, page, {("demands", "made_by"), ("demands", "made_of"), ("meetings", "participants")}),
+        "more": grouped_incoming(site, record, page, {("meetings", "participants")}),
     }
     return view
 
@@ -401,7 +764,7 @@ def topic_view(site: Site, record: Record) -> dict[str, Any]:
     page, key = view["page"], (record.collection, record.id)
     groups: dict[tuple[str, ...], list[Key]] = {}
     for demand in site.graph.into(key, "topics"):
-        makers = tuple(site.record(demand).data.get("made_by") or [])
+        makers = tuple(occ.made_by(site.occasions(demand[1])))
         groups.setdefault(makers, []).append(demand)
     by_maker = [
         {"anchor": "by-" + "-".join(makers), "makers": site.links(page, "actors", makers), "demands": [site.link(page, d) for d in demands]}
@@ -434,7 +797,7 @@ def source_view(site: Site, record: Record) -> dict[str, Any]:
             if all(item["id"] != edge.source[1] for item in group):
                 group.append(site.link(page, edge.source))
     view |= {
-        "kind": data.get("kind", ""),
+        "kind": enum_label("sources", "kind", data.get("kind")),
         "publisher": data.get("publisher"),
         "authors": data.get("authors") or [],
         "published": published,
