@@ -38,12 +38,13 @@ def _fields(collection: str) -> tuple[frozenset[str], frozenset[str]]:
 
 
 def _citation_lists(data: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any] | None, list[Any]]]:
-    """(pointer of the list, the occasion holding it or None for the record, the list)."""
-    if isinstance(data.get("citations"), list):
-        yield "/citations", None, data["citations"]
+    """(pointer of the list, the occasion holding it or None for the record, the list), in file
+    order (a record's own citations come last), so that of two equal quotes the later is the repeat."""
     for index, entry in enumerate(data.get("occasions") or []):
         if isinstance(entry, dict) and isinstance(entry.get("citations"), list):
             yield f"/occasions/{index}/citations", entry, entry["citations"]
+    if isinstance(data.get("citations"), list):
+        yield "/citations", None, data["citations"]
 
 
 def record_problems(record: Record, dataset: Dataset) -> Iterator[Problem]:
