@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from peacetalks.contrib import canonical_text
+from peacetalks.canonical import canonical_text
 from tests.conftest import run_build
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "records"
@@ -21,7 +21,7 @@ LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): error: (?P<rest
 
 
 def copy_tree(root: Path) -> Path:
-    """root/records: a fresh copy of the fixture tree (six valid, invented records)."""
+    """root/records: a fresh copy of the fixture tree (seven valid, invented records)."""
     shutil.copytree(FIXTURE, root / "records")
     return root
 
@@ -50,10 +50,13 @@ def edit(root: Path, relative: str, change: Callable[[dict[str, Any]], None]) ->
     write(root, relative, data)
 
 
-def position(root: Path, relative: str, needle: str, *, offset: int = 0) -> tuple[int, int]:
-    """1-based line and column of the first `needle` in a record file (plus `offset` characters)."""
+def position(root: Path, relative: str, needle: str, *, offset: int = 0, nth: int = 1) -> tuple[int, int]:
+    """1-based line and column of the `nth` `needle` in a record file (plus `offset` characters)."""
     text = (root / "records" / relative).read_text("utf-8")
-    index = text.index(needle) + offset
+    index = -1
+    for _ in range(nth):
+        index = text.index(needle, index + 1)
+    index += offset
     line = text.count("\n", 0, index) + 1
     return line, index - (text.rfind("\n", 0, index) + 1) + 1
 

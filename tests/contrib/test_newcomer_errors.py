@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from .helpers import ENV, cli, copy_tree, edit, error_lines, position
+from .helpers import ENV, cli, copy_tree, edit, error_lines, position, write
 
 MEETING = "meetings/example-city-talks.json"
 DEMAND = "demands/withdraw-from-border-zone.json"
@@ -26,6 +26,7 @@ class Case:
     needle: str  # where the error points: the first occurrence of this text in the changed file
     message: str  # after "error: "
     offset: int = 0
+    nth: int = 1  # the needle's nth occurrence
 
 
 def _rename_key(data: dict[str, Any], old: str, new: str) -> None:
@@ -36,10 +37,18 @@ CASES = [
     Case(
         "typo in a field name",
         MEETING,
-        lambda d: _rename_key(d, "demands", "demnds"),
-        '"demnds"',
-        "/demnds: unknown field 'demnds' (did you mean 'demands'?): allowed fields are $schema, id, title, kind, "
-        "status, start, end, place, participants, demands, part_of, summary, outcome, former_ids, citations",
+        lambda d: _rename_key(d, "place", "plase"),
+        '"plase"',
+        "/plase: unknown field 'plase' (did you mean 'place'?): allowed fields are $schema, id, title, kind, "
+        "status, start, end, place, participants, part_of, summary, outcome, former_ids, citations",
+    ),
+    Case(
+        "a meeting listing its demands, as in schema 1",
+        MEETING,
+        lambda d: d.update(demands=["withdraw-from-border-zone"]),
+        '"demands"',
+        "/demands: field 'demands' was replaced in schema 2.0.0 by the demands' occasions: a demand names the meeting in "
+        "/occasions/N/at, and the meeting page lists it (see CHANGELOG.md)",
     ),
     Case(
         "unknown actor, with the closest id",
@@ -58,9 +67,9 @@ CASES = [
     Case(
         "a meeting id misspelt in a demand",
         DEMAND,
-        lambda d: d["raised_at"][0].update(meeting="example-city-talk"),
+        lambda d: d["occasions"][0].update(at="example-city-talk"),
         '"example-city-talk"',
-        "/raised_at/0/meeting: unknown meeting 'example-city-talk' (did you mean 'example-city-talks'?): "
+        "/occasions/0/at: unknown meeting 'example-city-talk' (did you mean 'example-city-talks'?): "
         "add records/meetings/example-city-talk.json or fix the id",
     ),
     Case(
@@ -95,7 +104,7 @@ CASES = [
     Case(
         "an inferred date without its reasoning",
         MEETING,
-        lambda d: d.update(start={"date": "2030-05-14", "inferred": True}),
+        lambda d: d.update(start={"date": "2030-05", "inferred": True}),
         '"start"',
         "/start: missing required field 'reasoning' (How an inferred date was worked out, quoting the relative wording. "
         "Required when inferred is true.)",
@@ -116,37 +125,73 @@ CASES = [
         ),
         '"Northland and Southland held talks in Example City on Tuesday, officials of both sides’',
         "/citations/0/quote: quote not found in the text of source 'sample-wire-report': "
-        "copy the words exactly as the source has them (whitespace may differ, nothing else)",
+        "copy the words exactly as the source has them (whitespace may differ, nothing else): the closest passage is "
+        "“Northland and Southland held talks in Example City on Tuesday, officials of both sides said.”; "
+        "the quote has “sides’” where the source has “sides”",
     ),
     Case(
         "a paraphrase instead of a quote",
         DEMAND,
-        lambda d: d["citations"][0].update(quote="Northland wants Southland to pull back from the border."),
+        lambda d: d["occasions"][0]["citations"][0].update(quote="Northland wants Southland to pull back from the border."),
         '"Northland wants',
-        "/citations/0/quote: quote not found in the text of source 'sample-wire-report': "
+        "/occasions/0/citations/0/quote: quote not found in the text of source 'sample-wire-report': "
         "copy the words exactly as the source has them (whitespace may differ, nothing else)",
     ),
     Case(
-        "a status that is not in the list",
+        "an act that is not in the list",
         DEMAND,
-        lambda d: d["status_history"][1].update(status="refused"),
+        lambda d: d["occasions"][1].update(act="refused"),
         '"refused"',
-        "/status_history/1/status: 'refused' is not allowed (did you mean 'restated'?): use one of raised, restated, under-discussion, pending-response, "
-        "accepted, partially-accepted, rejected, partially-rejected, withdrawn, failed, unknown",
+        "/occasions/1/act: 'refused' is not allowed (did you mean 'restated'?): use one of raised, restated, narrowed, widened, "
+        "discussed, awaiting-response, withdrawn, accepted, accepted-with-conditions, partially-accepted, rejected, "
+        "partially-rejected, met, failed, mentioned",
     ),
     Case(
-        "status history out of date order",
+        "occasions out of date order",
         DEMAND,
-        lambda d: d["status_history"][1].update(date={"date": "2030-04"}),
+        lambda d: d["occasions"][1].update(date={"date": "2030-04"}),
         '{\n        "date": "2030-04"',
-        "/status_history/1/date: entries must be in date order, oldest first: 2030-04 comes after 2030-05",
+        "/occasions/1/date: occasions must be in date order, oldest first: this one (2030-04) is listed after one of 2030-05: move it up",
     ),
     Case(
         "a single actor not written as a list",
         DEMAND,
-        lambda d: d.update(made_by="northland"),
+        lambda d: d["occasions"][0].update(by="northland"),
         '"northland"',
-        "/made_by: must be an array, not the string 'northland': write [\"northland\"]",
+        "/occasions/0/by: must be an array, not the string 'northland': write [\"northland\"]",
+    ),
+    Case(
+        "an old field of schema 1 (made_by)",
+        DEMAND,
+        lambda d: d.update(made_by=["northland"]),
+        '"made_by"',
+        "/made_by: field 'made_by' was replaced in schema 2.0.0 by the occasions' `by` (who raised, restated or answered it on "
+        "each occasion): move it into /occasions/N/by (see CHANGELOG.md)",
+    ),
+    Case(
+        "a quote pasted twice in a record",
+        DEMAND,
+        lambda d: d.update(citations=[{**d["occasions"][0]["citations"][0], "supports": ["summary"]}]),
+        '"Northland demanded',  # the summary, the occasion's quote, then the repeat
+        "/citations/0/quote: this quote is already cited at /occasions/0/citations/0: cite it once and list there, in its "
+        "'supports', every field it backs (an occasion's field as '<occasion id>/<field>')",
+        nth=3,
+    ),
+    Case(
+        "an occasion with neither a date nor a meeting or document",
+        DEMAND,
+        lambda d: d["occasions"][1].pop("date"),
+        '{\n      "id": "southland-rejects"',
+        "/occasions/1: occasion 'southland-rejects' has no date: give it a 'date', or name a meeting ('at') or a document ('in') that has one",
+        offset=0,
+    ),
+    Case(
+        "a 'supports' naming a field that does not exist",
+        DEMAND,
+        lambda d: d["occasions"][0]["citations"][0].update(supports=["by", "actor"]),
+        '"actor"',
+        "/occasions/0/citations/0/supports/1: 'supports' names 'actor', which is not a field of this occasion or of the record "
+        "(act, at, by, date, in, kind, note, of, related, summary, title, topics, wording), or '<occasion id>/<field>' for another occasion",
     ),
     Case(
         "a placeholder left in",
@@ -172,7 +217,7 @@ def test_mistake(tmp_path: Path, case: Case) -> None:
     result = cli(root, "check")
     assert result.returncode == 1
     assert result.stdout == ""
-    line, col = position(root, case.record, case.needle, offset=case.offset)
+    line, col = position(root, case.record, case.needle, offset=case.offset, nth=case.nth)
     assert error_lines(result.stderr) == [f"records/{case.record}:{line}:{col}: error: {case.message}"]
     assert result.stderr.splitlines()[-1] == "check failed: 1 error in 1 file"
 
@@ -266,3 +311,51 @@ def test_annotations_on_the_offending_lines_and_no_injection(tmp_path: Path) -> 
     # Without GITHUB_ACTIONS the same errors, and no workflow commands.
     plain = cli(root, "check")
     assert plain.stdout == "" and error_lines(plain.stderr) == errors
+
+
+NARROWER = "demands/withdraw-heavy-weapons-from-border-zone.json"
+
+
+def _narrower_demand(root: Path) -> None:
+    """A second invented demand, related to the first, as a contributor would add it."""
+    write(
+        root,
+        NARROWER,
+        {
+            "$schema": "../../schema/demand.schema.json",
+            "id": "withdraw-heavy-weapons-from-border-zone",
+            "title": "Southland to withdraw its heavy weapons from the border zone",
+            "kind": "demand",
+            "summary": "A narrower form of the demand that Southland withdraw its forces from the border zone.",
+            "occasions": [
+                {
+                    "id": "example-city-talks",
+                    "by": ["northland"],
+                    "at": "example-city-talks",
+                    "act": "raised",
+                    "citations": [
+                        {
+                            "source": "sample-wire-report",
+                            "quote": "Northland demanded that Southland withdraw its forces from the border zone.",
+                        }
+                    ],
+                }
+            ],
+            "related": ["withdraw-from-border-zone"],
+        },
+    )
+
+
+def test_related_stated_on_one_side_passes_and_on_both_sides_is_refused(tmp_path: Path) -> None:
+    root = copy_tree(tmp_path)
+    _narrower_demand(root)
+    one_way = cli(root, "check")
+    assert one_way.returncode == 0, one_way.stderr
+    # The contributor, thinking links go both ways, adds the back-link too.
+    edit(root, DEMAND, lambda d: d.update(related=["withdraw-heavy-weapons-from-border-zone"]))
+    line, col = position(root, NARROWER, '"withdraw-from-border-zone"')
+    assert error_lines(cli(root, "check").stderr) == [
+        f"records/{NARROWER}:{line}:{col}: error: /related/0: 'withdraw-from-border-zone' already lists this demand in its "
+        "'related' (records/demands/withdraw-from-border-zone.json): a link is stated on one side only, "
+        "so remove 'withdraw-from-border-zone' here"
+    ]
