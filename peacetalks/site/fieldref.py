@@ -1,33 +1,64 @@
 """The field reference, read from schema/*.schema.json: every field of every collection with its
-type, whether it is required, its description and an example."""
+type, whether it is required, its description and an example.
+
+Codes an editor types (enumeration values, examples) are shown as code, each enumeration value
+with its label from the schema's `x-labels`: the only page where the codes themselves are shown."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
+from markupsafe import Markup
+
 from ..collections import COLLECTIONS
+from ..problems import with_article
 from ..schemas import load_schemas, resolve
+from .text import md_text
 
 
-def _type(node: dict[str, Any]) -> str:
+def _code(value: str) -> Markup:
+    return Markup("<code>") + md_text(value) + Markup("</code>")
+
+
+def _enum(node: dict[str, Any]) -> Markup:
+    labels: dict[str, Any] = node["x-labels"] if isinstance(node.get("x-labels"), dict) else {}
+    values = []
+    for value in node["enum"]:
+        label = labels.get(value) if isinstance(value, str) else None
+        shown = _code(str(value))
+        if isinstance(label, str) and label != value:
+            shown += Markup(" (") + md_text(label) + Markup(")")
+        values.append(shown)
+    return Markup("one of: ") + Markup(", ").join(values)
+
+
+def _type(node: dict[str, Any]) -> Markup:
     if "x-collection" in node:
-        return f"identifier of a {COLLECTIONS[node['x-collection']].singular}"
+        return md_text(f"identifier of {with_article(COLLECTIONS[node['x-collection']].singular)}")
     if node.get("x-kind") == "date":
-        return "date (EDTF subset)"
+        return md_text("date (EDTF subset)")
     if node.get("x-kind") == "quote":
-        return "verbatim quote"
+        return md_text("verbatim quote")
     if node.get("contentMediaType") == "text/markdown":
-        return "Markdown"
+        return md_text("Markdown")
     if "enum" in node:
-        return "one of: " + ", ".join(str(v) for v in node["enum"])
+        return _enum(node)
     kind = node.get("type", "")
     if kind == "array":
         items = resolve(node.get("items", {}))
-        return f"list of {_type(items) or 'values'}"
-    if kind == "object" and "date" in node.get("properties", {}):
-        return "dated (date, inferred, reasoning)"
-    return str(kind)
+        if items.get("type") == "object" and not _is_dated(items):
+            return md_text("list of objects (their fields follow)")
+        return md_text("list of") + Markup(" ") + (_type(items) or md_text("values"))
+    if kind == "object" and _is_dated(node):
+        return md_text("dated (date, inferred, reasoning)")
+    if kind == "object":
+        return md_text("object (its fields follow)")
+    return md_text(str(kind))
+
+
+def _is_dated(node: dict[str, Any]) -> bool:
+    return set(node.get("properties", {})) == {"date", "inferred", "reasoning"}
 
 
 def _example(node: dict[str, Any]) -> str:
@@ -35,7 +66,7 @@ def _example(node: dict[str, Any]) -> str:
     if not examples:
         return ""
     value = examples[0]
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return _code(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))
 
 
 def rows(collection: str) -> list[dict[str, str]]:
@@ -60,7 +91,7 @@ def _walk(node: dict[str, Any], prefix: str, out: list[dict[str, str]]) -> None:
                 "example": _example(resolved),
             }
         )
-        if resolved.get("type") == "object" and "date" not in resolved.get("properties", {}):
+        if resolved.get("type") == "object" and not _is_dated(resolved):
             _walk(resolved, f"{path}.", out)
         items = resolve(resolved.get("items", {})) if resolved.get("type") == "array" else {}
         if items.get("type") == "object" and "source" not in items.get("properties", {}):
