@@ -47,6 +47,8 @@ def _type(node: dict[str, Any]) -> Markup:
     kind = node.get("type", "")
     if kind == "array":
         items = resolve(node.get("items", {}))
+        if "quote" in items.get("properties", {}):
+            return md_text("list of citations (see Citation under Shared types)")
         if items.get("type") == "object" and not _is_dated(items):
             return md_text("list of objects (their fields follow)")
         return md_text("list of") + Markup(" ") + (_type(items) or md_text("values"))
