@@ -425,6 +425,8 @@ def _quote(record: Record, pointer: str, quote: str, dataset: Dataset, normalise
     source_id = citation.get("source") if isinstance(citation, dict) else None
     if not isinstance(source_id, str) or source_id not in normalised:
         return  # an unknown source is reported as a reference problem
+    if PLACEHOLDER.match(quote):
+        return  # a placeholder left by `new` is reported as one, not also as a quote not found
     text = normalised[source_id]
     if quote in text:
         return  # then its normalised form is in the text too (the text has only single spaces)
