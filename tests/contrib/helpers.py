@@ -41,6 +41,7 @@ def read(root: Path, relative: str) -> dict[str, Any]:
 def write(root: Path, relative: str, data: dict[str, Any]) -> None:
     """Save a record in canonical form, as `build.py fmt` would."""
     path = root / "records" / relative
+    path.parent.mkdir(exist_ok=True)  # the practice tree has no documents/ yet
     path.write_text(canonical_text(relative.split("/")[0], data), encoding="utf-8")
 
 

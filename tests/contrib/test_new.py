@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
+from peacetalks.canonical import canonical_text
 from peacetalks.collections import COLLECTIONS
-from peacetalks.contrib import canonical_text
 from peacetalks.schemas import reporting_validator
 
 from .helpers import LINE, cli, copy_tree, edit, error_lines, read, write
@@ -58,7 +58,7 @@ def test_skeleton_has_every_required_field_and_the_check_refuses_it(tmp_path: Pa
         assert placeholders <= reported
 
 
-def test_meeting_linking_an_existing_demand_from_skeleton_to_clean_check(tmp_path: Path) -> None:
+def test_a_new_meeting_and_an_occasion_restating_a_demand_there_from_skeletons_to_clean_check(tmp_path: Path) -> None:
     """The walk-through of CONTRIBUTING.md, step by step, as a newcomer meets each message."""
     root = copy_tree(tmp_path)
     assert cli(root, "new", "meetings", "harbour-town-talks").returncode == 0
@@ -72,7 +72,7 @@ def test_meeting_linking_an_existing_demand_from_skeleton_to_clean_check(tmp_pat
     ]
 
     def choose(data: dict[str, Any]) -> None:
-        data.update(kind="in-person", status="planned", start={"date": "2030-06"})
+        data.update(kind="in-person", status="held", start={"date": "2030-06-12"})
 
     edit(root, record, choose)
     second = error_lines(cli(root, "check").stderr)
@@ -88,12 +88,11 @@ def test_meeting_linking_an_existing_demand_from_skeleton_to_clean_check(tmp_pat
         data.update(
             title="Northland–Southland talks in Harbour Town",
             participants=["northland", "southland"],
-            demands=["withdraw-from-border-zone"],
-            summary="Talks the two sides agreed to hold in Harbour Town in June.",
+            summary="A second round of talks between Northland and Southland, in Harbour Town.",
             citations=[
                 {
-                    "source": "sample-wire-report",
-                    "quote": "The two sides agreed to meet again in Harbour Town in June to discuss the withdrawal.",
+                    "source": "sample-wire-follow-up",
+                    "quote": "Northland and Southland held a second round of talks in Harbour Town on Wednesday, officials of both sides said.",
                 }
             ],
         )
@@ -101,8 +100,22 @@ def test_meeting_linking_an_existing_demand_from_skeleton_to_clean_check(tmp_pat
     edit(root, record, fill)
     done = cli(root, "check")
     assert done.returncode == 0, done.stderr
-    assert done.stdout == "ok: 7 records (1 demand, 2 meetings, 0 documents, 2 actors, 1 topic, 1 source)\n"
-    assert read(root, record)["demands"] == ["withdraw-from-border-zone"]
+    assert done.stdout == "ok: 8 records (1 demand, 2 meetings, 0 documents, 2 actors, 1 topic, 2 sources)\n"
+    # The meeting lists no demands: the demand names the meeting, in an occasion of its own.
+    assert "demands" not in read(root, record)
+    added = cli(root, "new", "occasion", "withdraw-from-border-zone", "--at", "harbour-town-talks", "--source", "sample-wire-follow-up")
+    assert added.returncode == 0, added.stderr
+
+    def restate(data: dict[str, Any]) -> None:
+        occasion = data["occasions"][-1]
+        occasion.update(by=["northland"], act="restated")
+        occasion["citations"][0]["quote"] = (
+            "At the talks, Northland restated its demand that Southland withdraw its forces from the border zone."
+        )
+
+    edit(root, "demands/withdraw-from-border-zone.json", restate)
+    final = cli(root, "check")
+    assert final.returncode == 0, final.stderr
 
 
 def test_new_source_gets_a_text_file_and_the_check_prints_its_hash(tmp_path: Path) -> None:
@@ -150,11 +163,12 @@ def test_new_keeps_an_existing_source_text(tmp_path: Path) -> None:
 REFUSALS = [
     (
         ("meeting", "new-talks"),
-        "new: error: unknown collection 'meeting' (did you mean 'meetings'?): collections are demands, meetings, documents, actors, topics, sources",
+        "new: error: unknown collection 'meeting' (did you mean 'meetings'?): collections are demands, meetings, documents, actors, topics, sources "
+        "(or `new occasion DEMAND`)",
     ),
     (
         ("people", "someone"),
-        "new: error: unknown collection 'people': collections are demands, meetings, documents, actors, topics, sources",
+        "new: error: unknown collection 'people': collections are demands, meetings, documents, actors, topics, sources (or `new occasion DEMAND`)",
     ),
     (
         ("meetings", "Harbour Town Talks"),
