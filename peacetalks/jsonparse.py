@@ -267,7 +267,7 @@ def string_problem(string: str) -> str | None:
         return _forbidden_message(forbidden.group())
     if _INVISIBLE_ONLY.fullmatch(string):
         shown = ", ".join(f"U+{ord(char):04X}" for char in dict.fromkeys(string) if not char.isspace())
-        return f"text holds only invisible characters ({shown}): write visible text, or leave the field out"
+        return f"text holds only invisible characters ({shown}): write visible text"
     joiner = _LOOSE_JOINER.search(string)
     if joiner:
         name = unicodedata.name(joiner.group()).lower()

@@ -7,6 +7,7 @@ base files listed in its `delete.txt`. Cases too big to commit are written by GE
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Callable
@@ -31,9 +32,59 @@ def _deep_nesting(records: Path) -> None:
     (records / "actors" / "gammaland.json").write_bytes(b"[" * 100_000 + b"]" * 100_000 + b"\n")
 
 
+def _json(path: Path, value: object) -> None:
+    path.write_text(json.dumps(value, indent=2, ensure_ascii=False) + "\n", "utf-8")
+
+
+def _actor(record_id: str, name: str, **fields: object) -> dict[str, object]:
+    quote = {"source": "example-report", "quote": "Officials of Alphaland and Betaland met"}
+    return {"$schema": "../../schema/actor.schema.json", "id": record_id, "name": name, "kind": "state", **fields, "citations": [quote]}
+
+
+def _errors_in_one_file(count: int) -> Callable[[Path], None]:
+    """An actor whose `count` aliases are each wrong (numbers, not names): as many located errors."""
+
+    def write(records: Path) -> None:
+        _json(records / "actors" / "gammaland.json", _actor("gammaland", "Gammaland", aliases=list(range(1, count + 1))))
+
+    return write
+
+
+def _repeated_alias(records: Path) -> None:
+    """60,000 different aliases and, at the end, one of them again."""
+    aliases = [f"G{i}" for i in range(1, 60_001)]
+    _json(records / "actors" / "gammaland.json", _actor("gammaland", "Gammaland", aliases=[*aliases, "G30000"]))
+
+
+def _unknown_actors(records: Path) -> None:
+    """2,000 actors, and a meeting naming 20,000 that do not exist: every other one a real id with one
+    letter dropped (a hint is found), the rest unlike any id (no hint)."""
+    for i in range(1, 2_001):
+        _json(records / "actors" / f"state-{i:04d}.json", _actor(f"state-{i:04d}", f"State {i:04d}"))
+    meeting = json.loads((records / "meetings" / "example-city-talks.json").read_text("utf-8"))
+    typos = [f"{'state'[:v]}{'state'[v + 1 :]}-{i:04d}" for v in range(5) for i in range(1, 2_001)]
+    unlike = [f"unknown-party-{i:05d}" for i in range(10_000)]
+    meeting["participants"] = [name for pair in zip(typos, unlike, strict=True) for name in pair]
+    _json(records / "meetings" / "example-city-talks.json", meeting)
+
+
+def _huge_source_text(records: Path) -> None:
+    """A stored source text one byte over its 10 MB limit."""
+    (records / "sources" / "example-report.txt").write_bytes(b"x" * 10_000_001)
+
+
 GENERATED: dict[str, Callable[[Path], None]] = {
     "huge-file": _huge_file,
     "deep-nesting": _deep_nesting,
+    "errors-4000-in-one-file": _errors_in_one_file(4_000),
+    "repeated-alias-among-60000": _repeated_alias,
+    "huge-source-text": _huge_source_text,
+    "unknown-ids-20000-against-2000-actors": _unknown_actors,
+}
+# Not in the corpus (their output is that of a smaller case): bench/ times them too, to show the
+# time grows linearly.
+BENCH_ONLY: dict[str, Callable[[Path], None]] = {
+    "errors-8000-in-one-file": _errors_in_one_file(8_000),
 }
 
 # The check's own environment, without GitHub Actions annotations (tested separately).
