@@ -29,6 +29,7 @@ from .text import plain_text, prepare
 
 Row = tuple[Any, ...]
 Rows = dict[str, list[Row]]
+Occasions = dict[str, list[occ.Occasion]]  # demand id -> its occasions, made once per export
 
 # Child tables whose name is not <singular>_<field>.
 TABLE_NAMES: dict[tuple[str, str], str] = {
@@ -629,7 +630,7 @@ class Derived:
 
     table: str
     columns: tuple[Column, ...]
-    fill: Callable[[Rows, Dataset], None]
+    fill: Callable[[Rows, Dataset, Occasions], None]
     new: Table | None = None  # the table's description, key and foreign keys, when it is new
     after: str = ""  # a new table's place: after this table
     foreign_keys: tuple[ForeignKey, ...] = ()  # added to an existing table
@@ -726,12 +727,12 @@ def _demand_keys() -> tuple[ForeignKey, ...]:
     return tuple(keys)
 
 
-def _fill_demands(rows: Rows, dataset: Dataset) -> None:
+def _fill_demands(rows: Rows, dataset: Dataset, every: Occasions) -> None:
     """demands: made_by, made_of, first_raised, last_stated, current_status; demand_actors from the same lists."""
     out: list[Row] = []
     links = rows["demand_actors"]
     for row in rows["demands"]:
-        items = occ.occasions(dataset.records["demands"][row[0]], dataset)
+        items = every[row[0]]
         by, of = occ.made_by(items), occ.made_of(items)
         links.extend((row[0], "made_by", actor, i) for i, actor in enumerate(by))
         links.extend((row[0], "made_of", actor, i) for i, actor in enumerate(of))
@@ -756,8 +757,8 @@ def _occasion_date_cells(item: occ.Occasion | None) -> tuple[Any, ...]:
     return date_cells(item.date.value if item is not None and item.date is not None else None)
 
 
-def _place_demands(collection: str) -> Callable[[Rows, Dataset], None]:
-    def fill(rows: Rows, dataset: Dataset) -> None:
+def _place_demands(collection: str) -> Callable[[Rows, Dataset, Occasions], None]:
+    def fill(rows: Rows, dataset: Dataset, every: Occasions) -> None:
         places = occ.places(dataset)
         out = []
         for row in rows[collection]:
@@ -794,7 +795,7 @@ def _derived() -> tuple[Derived, ...]:
                 Column("actor_id", "string", "Identifier of the actor.", True, safe=True),
                 Column("position", "integer", "0-based position in the derived list (order of first appearance).", True),
             ),
-            lambda rows, dataset: None,  # filled with the demands' derived columns
+            lambda rows, dataset, every: None,  # filled with the demands' derived columns
             Table(
                 "demand_actors",
                 f"Link table for the derived made_by and made_of columns of demands: one row per actor. {_DERIVED}",
@@ -846,8 +847,9 @@ def rows(dataset: Dataset) -> Rows:
             for step in steps:
                 step(records[record_id].data, row, (record_id,), RECORD, ctx)
             table.append(tuple(row))
+    every = {demand_id: occ.occasions(record, dataset) for demand_id, record in dataset.records["demands"].items()}
     for derived in _derived():
-        derived.fill(out, dataset)
+        derived.fill(out, dataset, every)
     return out
 
 
