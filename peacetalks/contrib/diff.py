@@ -268,7 +268,10 @@ def _label(value: Any, schema: dict[str, Any]) -> str:
             parts.append(item["date"])
         elif isinstance(item, str) and ("enum" in sub or "x-collection" in sub):
             parts.append(item)
-    return " ".join(parts) if parts else _render(value, schema)
+    if parts:
+        return " ".join(parts)
+    words = [item for item in value.values() if isinstance(item, str)]  # no date, status or id: its text, else its JSON
+    return _short(" ".join(words) if words else json.dumps(value, ensure_ascii=False, sort_keys=True))
 
 
 def _render(value: Any, schema: dict[str, Any]) -> str:
@@ -281,8 +284,12 @@ def _render(value: Any, schema: dict[str, Any]) -> str:
         items = resolve(schema).get("items", {})
         return ", ".join(_render(item, items if isinstance(items, dict) else {}) for item in value)
     if isinstance(value, str):
-        return value if len(value) <= SHORT else value[: SHORT - 1].rstrip() + "…"
+        return _short(value)
     return json.dumps(value)
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= SHORT else text[: SHORT - 1].rstrip() + "…"
 
 
 # --- reading trees ---------------------------------------------------------------------

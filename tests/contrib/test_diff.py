@@ -53,9 +53,21 @@ def test_every_kind_of_change_in_a_stable_order(tmp_path: Path) -> None:
         data["outcome"] = "No agreement."
 
     def demand(data: dict[str, Any]) -> None:
-        data["status_history"][1]["note"] = "Rejected within days."
-        data["status_history"].append({"date": {"date": "2030-06"}, "status": "withdrawn", "citations": data["citations"]})
-        del data["made_of"]
+        first, rejected = data["occasions"]
+        first["act"] = "restated"
+        del first["of"]
+        first["citations"][0]["supports"].append("at")
+        rejected["note"] = "Rejected within days."
+        data["occasions"].append(
+            {
+                "id": "harbour-town-talks",
+                "by": ["northland"],
+                "at": "harbour-town-talks",
+                "act": "restated",
+                "citations": [{"source": "sample-wire-follow-up", "quote": "At the talks, Northland restated its demand."}],
+            }
+        )
+        data["occasions"].append({"id": "2030-07-withdrawn", "date": {"date": "2030-07"}, "by": ["northland"], "act": "withdrawn"})
 
     edit(root, "meetings/example-city-talks.json", meeting)
     edit(root, "demands/withdraw-from-border-zone.json", demand)
@@ -72,9 +84,12 @@ def test_every_kind_of_change_in_a_stable_order(tmp_path: Path) -> None:
     result = cli(root, "diff")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
-        "demand withdraw-from-border-zone: made_of: removed southland",
-        "demand withdraw-from-border-zone: status_history[2030-05 rejected].note: added Rejected within days.",
-        "demand withdraw-from-border-zone: status_history: added 2030-06 withdrawn",
+        "demand withdraw-from-border-zone: occasion example-city-talks: of: removed southland",
+        "demand withdraw-from-border-zone: occasion example-city-talks: act raised → restated",
+        "demand withdraw-from-border-zone: occasion example-city-talks: citations[sample-wire-report].supports: added at",
+        "demand withdraw-from-border-zone: occasion southland-rejects: note: added Rejected within days.",
+        "demand withdraw-from-border-zone: occasion harbour-town-talks added (restated by northland at meeting harbour-town-talks)",
+        "demand withdraw-from-border-zone: occasion 2030-07-withdrawn added (withdrawn by northland on 2030-07)",
         "meeting example-city-talks: start 2030-05 → 2030-05-14",
         "meeting example-city-talks: place.text Example City → Example City, town hall",
         "meeting example-city-talks: participants: added harbour-authority",
@@ -125,6 +140,7 @@ def test_against_a_revision_without_records(tmp_path: Path) -> None:
         "added actor northland",
         "added actor southland",
         "added topic border-zone",
+        "added source sample-wire-follow-up",
         "added source sample-wire-report",
     ]
 
@@ -156,18 +172,18 @@ def test_unreadable_file_is_left_out_and_named(tmp_path: Path) -> None:
 
 
 def test_record_text_is_made_terminal_safe(tmp_path: Path) -> None:
-    """Whatever the strict parser lets through into a value (line breaks, tabs, C1 controls, line
-    separators, direction marks) or a file name holds, the terminal gets as visible escapes."""
+    """Whatever the strict parser lets through into a value (line breaks, tabs, line separators) or
+    a file name holds (escape sequences, bell, direction marks), the terminal gets as visible escapes."""
     root = committed_tree(tmp_path)
-    hostile = "Talks\r\n\x9b2J\u2028\u200fx\ty"
+    hostile = "Talks\r\n\u2028x\ty"
     edit(root, "meetings/example-city-talks.json", lambda data: data.update(title=hostile))
     topic = read(root, "topics/border-zone.json")
     write(root, "topics/border-zone.json", topic)
-    (root / "records/topics/evil\x1b]0;owned\x07.json").write_text('{"id": "x"}', encoding="utf-8")
+    (root / "records/topics/evil\x1b]0;owned\x07\u202e.json").write_text('{"id": "x"}', encoding="utf-8")
     result = cli(root, "diff")
     assert result.stdout.splitlines() == [
-        "meeting example-city-talks: title Northland–Southland talks in Example City → Talks\\u000d\\u000a\\u009b2J\\u2028\\u200fx\\u0009y",
-        "added topic evil\\u001b]0;owned\\u0007",
+        "meeting example-city-talks: title Northland–Southland talks in Example City → Talks\\u000d\\u000a\\u2028x\\u0009y",
+        "added topic evil\\u001b]0;owned\\u0007\\u202e",
     ]
     assert all(ch == "\n" or (ch >= " " and not "\x7f" <= ch <= "\x9f") for ch in result.stdout)
 
@@ -185,3 +201,63 @@ def test_diff_trees_on_plain_values() -> None:
     assert changes == sorted(changes)
     assert all(isinstance(change, Change) for change in changes)
     assert diff_trees({}, {}) == []
+
+
+def _demand(*occasions: dict[str, Any], **fields: Any) -> dict[str, Any]:
+    return {"id": "withdraw-example", "title": "Withdraw", "kind": "demand", "summary": "S.", "occasions": list(occasions), **fields}
+
+
+RAISED = {"id": "2030-05-raised", "date": {"date": "2030-05"}, "by": ["north"], "of": ["south"], "act": "raised"}
+TALKS = {"id": "harbour-talks", "by": ["north"], "at": "harbour-talks", "act": "discussed"}
+REJECTED = {"id": "2030-06-rejected", "date": {"date": "2030-06"}, "by": ["south"], "in": "south-reply", "act": "rejected"}
+
+
+def test_occasions_are_compared_by_id_not_by_position() -> None:
+    key = ("demands", "withdraw-example")
+    base = _demand(RAISED, TALKS, REJECTED)
+    # The talks move to the end, and their act changes; the rejection, now second, is unchanged.
+    head = _demand(RAISED, REJECTED, {**TALKS, "act": "restated", "note": "Restated at the talks."})
+    assert [change.text() for change in diff_trees({key: base}, {key: head})] == [
+        "demand withdraw-example: occasion harbour-talks: act discussed → restated",
+        "demand withdraw-example: occasion harbour-talks: note: added Restated at the talks.",
+        "demand withdraw-example: occasions: reordered",
+    ]
+    removed = diff_trees({key: base}, {key: _demand(RAISED, TALKS)})
+    assert [change.text() for change in removed] == [
+        "demand withdraw-example: occasion 2030-06-rejected removed (rejected by south in document south-reply on 2030-06)"
+    ]
+    (change,) = removed
+    assert (change.action, change.entry, change.field, change.old) == (
+        "removed",
+        "occasion 2030-06-rejected",
+        "",
+        "rejected by south in document south-reply on 2030-06",
+    )
+    renamed = diff_trees({key: base}, {key: _demand({**RAISED, "id": "2030-05-first"}, TALKS, REJECTED)})
+    assert [change.text() for change in renamed] == [
+        "demand withdraw-example: occasion 2030-05-raised removed (raised by north of south on 2030-05)",
+        "demand withdraw-example: occasion 2030-05-first added (raised by north of south on 2030-05)",
+    ]
+
+
+def test_a_record_of_schema_1_against_schema_2_says_what_moved() -> None:
+    """Against a revision before the occasions model: old fields removed, occasions added, no crash."""
+    key = ("demands", "withdraw-example")
+    old = {
+        "id": "withdraw-example",
+        "title": "Withdraw",
+        "kind": "demand",
+        "made_by": ["north"],
+        "summary": "S.",
+        "first_raised": {"date": "2030-05"},
+        "raised_at": [{"meeting": "harbour-talks", "citations": [{"source": "wire", "quote": "Q."}]}],
+        "status_history": [{"date": {"date": "2030-05"}, "status": "raised"}],
+    }
+    assert [change.text() for change in diff_trees({key: old}, {key: _demand(RAISED, TALKS)})] == [
+        "demand withdraw-example: occasion 2030-05-raised added (raised by north of south on 2030-05)",
+        "demand withdraw-example: occasion harbour-talks added (discussed by north at meeting harbour-talks)",
+        "demand withdraw-example: first_raised: removed 2030-05",
+        "demand withdraw-example: made_by: removed north",
+        "demand withdraw-example: raised_at: removed harbour-talks",
+        "demand withdraw-example: status_history: removed 2030-05",
+    ]
