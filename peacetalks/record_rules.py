@@ -181,12 +181,13 @@ def _occasions(record: Record, dataset: Dataset) -> Iterator[Problem]:
                 f"elsewhere in this record as '{item.id}/act'",
             )
         when = item.span
-        if item.date is None and not _dated_elsewhere(item.data, dataset):
-            yield _at(
-                record,
-                item.pointer,
-                f"occasion '{item.id}' has no date: give it a 'date', or name a meeting ('at') or a document ('in') that has one",
-            )
+        if item.date is None:
+            if not _dated_elsewhere(item.data, dataset):
+                yield _at(
+                    record,
+                    item.pointer,
+                    f"occasion '{item.id}' has no date: give it a 'date', or name a meeting ('at') or a document ('in') that has one",
+                )
         elif when is not None and previous is not None and when.first < previous.first:
             where = f"{item.pointer}/date" if "date" in item.data else item.pointer
             taken = f", the date of {COLLECTIONS[item.date.taken_from[0]].singular} {item.date.taken_from[1]}" if item.date.taken_from else ""
