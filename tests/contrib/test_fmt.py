@@ -25,7 +25,7 @@ def _scramble(root: Path) -> bytes:
 def test_clean_tree_is_canonical(tmp_path: Path) -> None:
     root = copy_tree(tmp_path)
     result = cli(root, "fmt", "--check")
-    assert (result.returncode, result.stdout, result.stderr) == (0, "fmt: all 6 records in canonical form\n", "")
+    assert (result.returncode, result.stdout, result.stderr) == (0, "fmt: all 7 records in canonical form\n", "")
 
 
 def test_check_lists_a_non_canonical_file_and_leaves_it_alone(tmp_path: Path) -> None:
@@ -55,7 +55,7 @@ def test_fmt_rewrites_into_canonical_form_without_changing_the_data(tmp_path: Pa
     assert "Café" in text  # written as UTF-8, not as \u escapes
     # Idempotent, and the check is clean again.
     again = cli(root, "fmt")
-    assert (again.returncode, again.stdout) == (0, "fmt: all 6 records in canonical form\n")
+    assert (again.returncode, again.stdout) == (0, "fmt: all 7 records in canonical form\n")
     assert cli(root, "check").returncode == 0
 
 

@@ -4,6 +4,7 @@ refuses any record that would take an id someone still answers to."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from .helpers import cli, copy_tree, edit, error_lines, position, read, write
 
@@ -14,8 +15,8 @@ def _rename_meeting(root: Path, new_id: str, former: list[str]) -> None:
     data.update(id=new_id, former_ids=former)
     write(root, f"meetings/{new_id}.json", data)
 
-    def relink(demand: dict[str, object]) -> None:
-        demand["raised_at"] = [{**demand["raised_at"][0], "meeting": new_id}]  # type: ignore[index]
+    def relink(demand: dict[str, Any]) -> None:
+        demand["occasions"][0]["at"] = new_id
 
     edit(root, "demands/withdraw-from-border-zone.json", relink)
 
