@@ -79,8 +79,10 @@ def changes(records: Path, limit: int = LIMIT) -> list[Change]:
 
 _COMMIT = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")  # SHA-1 or SHA-256
 _SECONDS = re.compile(r"[0-9]{1,20}")
-# Commit times are clamped to what a datetime can hold: git accepts far later ones.
-_LATEST = int(dt.datetime(9999, 12, 31, 23, 59, 59, tzinfo=dt.UTC).timestamp())
+# Commit times are clamped to 2106-02-07, the last second an unsigned 32-bit time holds: git
+# accepts far later ones, but the newest becomes SOURCE_DATE_EPOCH, which the sitemap's gzip
+# header must hold (and a datetime ends in 9999).
+_LATEST = 2**32 - 1
 
 
 def parse_log(output: bytes) -> list[Change]:
