@@ -45,15 +45,25 @@ class Element:
     text: str = ""  # the text directly and indirectly inside, for leaf-ish elements
 
 
+PLAIN = frozenset(["code", "pre", "kbd", "samp", "script", "style"])  # data, not prose
+
+
 @dataclass
 class Page(HTMLParser):
-    """A parsed page: every element with its attributes, the article's text, headings and links."""
+    """A parsed page: every element with its attributes, the article's text, headings and links.
+
+    `prose` is the article's text outside code and scripts; `ids` every id on the page; `within[id]`
+    the links (href) inside the element with that id, and `text_of[id]` its text."""
 
     elements: list[Element] = field(default_factory=list)
     headings: list[tuple[int, str]] = field(default_factory=list)
     article_links: list[str] = field(default_factory=list)
     article_text: str = ""
+    prose: str = ""
     comments: list[str] = field(default_factory=list)
+    ids: set[str] = field(default_factory=set)
+    within: dict[str, list[str]] = field(default_factory=dict)
+    text_of: dict[str, str] = field(default_factory=dict)
     _open: list[Element] = field(default_factory=list)
     _article_depth: int = 0
     _depth: int = 0
@@ -66,16 +76,26 @@ class Page(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         element = Element(tag, {k: v or "" for k, v in attrs})
         self.elements.append(element)
+        if "id" in element.attrs:
+            self.ids.add(element.attrs["id"])
+            self.within.setdefault(element.attrs["id"], [])
         if tag == "article":
             self._article_depth = self._depth + 1
         if self._article_depth and tag == "a" and "href" in element.attrs:
             self.article_links.append(element.attrs["href"])
+        if tag == "a" and "href" in element.attrs:
+            for scope in self._open:
+                if "id" in scope.attrs:
+                    self.within[scope.attrs["id"]].append(element.attrs["href"])
         if tag not in self.VOID:
             self._depth += 1
             self._open.append(element)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.elements.append(Element(tag, {k: v or "" for k, v in attrs}))
+        element = Element(tag, {k: v or "" for k, v in attrs})
+        self.elements.append(element)
+        if "id" in element.attrs:
+            self.ids.add(element.attrs["id"])
 
     def handle_endtag(self, tag: str) -> None:
         if tag in self.VOID:
@@ -87,6 +107,8 @@ class Page(HTMLParser):
                 self.headings.append((int(element.tag[1]), " ".join(element.text.split())))
             if element.tag == "article":
                 self._article_depth = 0
+            if "id" in element.attrs:
+                self.text_of[element.attrs["id"]] = " ".join(element.text.split())
             if element.tag == tag:
                 break
 
@@ -95,6 +117,8 @@ class Page(HTMLParser):
             element.text += data
         if self._article_depth:
             self.article_text += data
+            if not any(element.tag in PLAIN for element in self._open):
+                self.prose += data
 
     def handle_comment(self, data: str) -> None:
         self.comments.append(data)

@@ -126,6 +126,41 @@ def test_timeline_draws_dates_at_their_precision(basic_site: Path) -> None:
     assert dashed, "approximate dates are drawn dashed"
 
 
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _timeline(site: Path) -> ET.Element:
+    html = (site / "explore" / "timeline.html").read_text("utf-8")
+    return ET.fromstring(re.search(r'<svg [^>]*class="peacetalks-timeline".*?</svg>', html, re.S).group(0))  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("which", ["real", "basic"])
+def test_timeline_has_one_mark_per_dated_occasion(which: str, real_site: Path, basic_site: Path) -> None:
+    """Each dated occasion is one mark on its demand's row, titled with what happened in words and drawn
+    with a symbol whose shape tells the act's role; the key names each kind of mark in words."""
+    from peacetalks import occasions
+    from peacetalks.load import load
+    from tests.conftest import RECORDS
+
+    site, records = (real_site, RECORDS) if which == "real" else (basic_site, FIXTURES / "basic")
+    dataset, _ = load(records)
+    vocabulary = occasions.vocabulary()
+    expected = sorted(vocabulary.labels[o.act] for o in occasions.all_occasions(dataset) if o.span is not None)
+    marks = [g for g in _timeline(site).iter(f"{SVG}g") if g.get("class") == "peacetalks-occasion"]
+    assert len(marks) == len(expected) > 0
+    drawn = []
+    for mark in marks:
+        title = mark.find(f"{SVG}rect/{SVG}title")
+        assert title is not None and title.text
+        drawn.append(next(label for label in sorted(vocabulary.labels.values(), key=len, reverse=True) if title.text.startswith(label)))
+        symbol = [child.tag.removeprefix(SVG) for child in mark if child.tag != f"{SVG}rect" or child.find(f"{SVG}title") is None]
+        assert symbol in (["circle"], ["polygon"], ["rect"]), symbol
+    assert sorted(drawn) == expected
+    cells = [" ".join(e.text.split()) for e in parse(site / "explore" / "timeline.html").elements if e.tag == "td"]
+    for label in set(expected):  # the key: "raised, restated (by the party making the demand; status from then on: open)"
+        assert any(re.match(rf"(.*, )?{re.escape(label)}(, .*)? \(", cell) for cell in cells), label
+
+
 def test_field_reference_covers_every_schema_field(basic_site: Path) -> None:
     text = parse(basic_site / "reference" / "fields.html").article_text
     for stem, schema in load_schemas().items():

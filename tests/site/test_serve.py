@@ -82,7 +82,7 @@ def test_serve_shows_an_edited_title_on_the_page_and_on_pages_linking_to_it(tmp_
     )
     try:
         wait_for(f"{base}/demands/cap-army.html", data["title"], server)
-        actor = f"{base}/actors/{data['made_by'][0]}.html"
+        actor = f"{base}/actors/{data['occasions'][0]['by'][0]}.html"
         assert data["title"] in (fetch(actor) or "")
         set_title(demand, "Renamed: an army ceiling for State B")
         wait_for(f"{base}/demands/cap-army.html", "Renamed: an army ceiling for State B", server)
@@ -136,7 +136,7 @@ def test_partial_render_after_an_edit_equals_a_full_render(tmp_path: Path, index
 
 
 def test_partial_render_after_moving_a_reference_equals_a_full_render(tmp_path: Path) -> None:
-    """A demand made by another actor: the old actor's page loses it, the new one's gains it."""
+    """A demand raised by another actor (its first occasion's `by`): the old actor's page loses it, the new one's gains it."""
     records = tmp_path / "records"
     shutil.copytree(FIXTURES / "basic", records)
     before, problems = check(records)
@@ -144,8 +144,9 @@ def test_partial_render_after_moving_a_reference_equals_a_full_render(tmp_path: 
     state, _ = incremental.update(None, before, SETTINGS, records)
     demand = records / "demands" / "cap-army.json"
     text = demand.read_text("utf-8")
-    assert '"made_by": [\n    "state-a"\n  ]' in text
-    demand.write_text(text.replace('"made_by": [\n    "state-a"\n  ]', '"made_by": [\n    "mediator-c"\n  ]'), "utf-8")
+    by = '"by": [\n        "state-a"\n      ]'
+    assert text.count(by) == 1
+    demand.write_text(text.replace(by, by.replace("state-a", "mediator-c")), "utf-8")
     after, problems = check(records)
     assert problems == []
     new_state, changed = incremental.update(state, after, SETTINGS, records)
