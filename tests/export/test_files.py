@@ -93,6 +93,13 @@ def test_frictionless_catches_a_broken_foreign_key(hostile_export: Path, tmp_pat
     report = validate(out / "datapackage.json")
     assert not report.valid
     assert {error[0] for error in report.flatten(["type"])} == {"foreign-key"}
+    path.write_text(path.read_text("utf-8").replace(",party-zzz,", ",party-y,"), encoding="utf-8")
+    demands = out / "demands.csv"  # a demand's status set by an occasion it does not have
+    text = demands.read_text("utf-8")
+    assert text.count(",rejected,rejection\n") == 1
+    demands.write_text(text.replace(",rejected,rejection\n", ",rejected,no-such-occasion\n"), encoding="utf-8")
+    report = validate(out / "datapackage.json")
+    assert [(error[0], error[1]) for error in report.flatten(["type", "fieldNames"])] == [("foreign-key", ["id", "status_occasion_id"])]
 
 
 def test_pandas_reads_every_csv_with_the_documented_types_and_counts(exported: tuple[Path, Path]) -> None:
