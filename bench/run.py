@@ -3,7 +3,10 @@
 - `build.py check`, `build.py export` and the full `build.py build` (the real CLI);
 - `check-jsonschema` on the same files against the same schemas, one call per collection
   with all of its files;
-- a plain `mkdocs build` of N pre-written Markdown pages with the same theme and navigation.
+- a plain `mkdocs build` of N pre-written Markdown pages with the same theme and navigation;
+
+then `build.py check` on each single hostile file of the check's corpus (bench/bad_input.py),
+against its 2-second target; `--bad-input` runs only that part (into bench/bad-input.md).
 
 Every measurement is its own subprocess; wall time from the clock, peak RSS from wait4.
 Prints a table and writes it, with the machine and the targets, to bench/results.md."""
@@ -20,7 +23,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import pages
+from bench import bad_input, pages
 from bench.measure import Run, combine, run, tree_size
 from peacetalks.collections import COLLECTIONS
 
@@ -75,9 +78,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=3, help="runs of check and export; the fastest counts (default: 3)")
     parser.add_argument("--work", type=Path, default=REPO / "bench" / "out", help="scratch directory (default: bench/out, git-ignored)")
     parser.add_argument(
-        "--results", type=Path, default=REPO / "bench" / "results.md", help="where the table goes (default: bench/results.md)"
+        "--results",
+        type=Path,
+        default=None,
+        help="where the table goes (default: bench/results.md, or bench/bad-input.md with --bad-input)",
     )
-    return parser.parse_args(argv)
+    parser.add_argument(
+        "--bad-input", action="store_true", help="time only the check on the corpus's generated hostile files (a few seconds)"
+    )
+    args = parser.parse_args(argv)
+    if args.results is None:
+        args.results = REPO / "bench" / ("bad-input.md" if args.bad_input else "results.md")
+    return args
 
 
 def cli(*args: str) -> list[str]:
@@ -214,7 +226,7 @@ def table(rows: list[Row]) -> list[str]:
     return lines
 
 
-def report(rows: list[Row], origin: str, seed: int) -> str:
+def report(rows: list[Row], origin: str, seed: int, bad: list[bad_input.Case] | None = None) -> str:
     found, n = targets(rows)
     lines = [
         "# Benchmark results",
@@ -239,19 +251,42 @@ def report(rows: list[Row], origin: str, seed: int) -> str:
     ]
     if any(t.name.startswith("make serve") for t in found):
         lines += ["`make serve` rebuild time is not part of this harness: it needs a running server.", ""]
+    if bad is not None:
+        lines += bad_input.report(bad)
+    return "\n".join(lines)
+
+
+def bad_input_report(cases: list[bad_input.Case]) -> str:
+    lines = [
+        "# Benchmark results: bad input",
+        "",
+        "Written by `python -m bench --bad-input`; regenerate it, do not edit it.",
+        "",
+        *machine(),
+        "",
+        *bad_input.report(cases),
+    ]
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     work = args.work.absolute()
+    if args.bad_input:
+        text = bad_input_report(bad_input.measure(work, max(1, args.repeat)))
+        print(text)
+        args.results.parent.mkdir(parents=True, exist_ok=True)
+        args.results.write_text(text, "utf-8")
+        print(f"wrote {args.results}")
+        return 0
     rows: list[Row] = []
     origin = ""
     for size in args.sizes:
         print(f"N = {size:,}", flush=True)
         found, origin = measure_size(size, args.seed, work, max(1, args.repeat))
         rows.extend(found)
-    text = report(rows, origin, args.seed)
+    print("bad input", flush=True)
+    text = report(rows, origin, args.seed, bad_input.measure(work, max(1, args.repeat)))
     print(text)
     args.results.parent.mkdir(parents=True, exist_ok=True)
     args.results.write_text(text, "utf-8")

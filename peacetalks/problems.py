@@ -96,7 +96,7 @@ def cap_per_file(problems: Iterable[Problem], limit: int = MAX_PER_FILE) -> list
 # --- did you mean -----------------------------------------------------------------------
 
 CUTOFF = 0.6  # difflib's similarity ratio a suggestion needs
-HINT_BUDGET = 50_000  # comparisons of a word with a candidate that one run may spend on the slow search
+HINT_BUDGET = 20_000  # comparisons of a word with a candidate that one run may spend on the slow search
 
 
 def _one_deleted(word: str) -> set[str]:

@@ -179,3 +179,17 @@ def test_xml_text_drops_exactly_what_xml_forbids_or_discourages() -> None:
     forbidden += "\ud800\udfff\ufdd0\ufdef\ufffe\uffff\U0001fffe\U0010ffff"
     assert xmltext.clean(f"a{forbidden}b") == "ab"
     assert xmltext.escape("<a href=\"x\" title='y'>&</a>") == "&lt;a href=&quot;x&quot; title=&#x27;y&#x27;&gt;&amp;&lt;/a&gt;"
+
+
+def test_the_timeline_draws_dates_at_the_calendars_edges() -> None:
+    """The check keeps dates within 1900-2100; the drawing itself must not overflow either."""
+    from peacetalks import edtf
+    from peacetalks.site import timeline
+
+    marks = tuple(timeline.Mark(edtf.parse(text), "meeting", text) for text in ("0001-01-01", "0001~/9999?", "9999-12-31"))
+    rows = [timeline.Row("edges", "x.html", marks)]
+    _well_formed(timeline.draw(rows, "all", "t", "d"), "the whole timeline")
+    for day in (marks[0].span.first, marks[-1].span.last):
+        window = timeline.recent_window(day)
+        assert dt.date.min <= window[0] <= window[1] <= dt.date.max
+        _well_formed(timeline.draw(rows, "recent", "t", "d", window), f"the timeline ending {day}")
