@@ -1,12 +1,16 @@
-"""The stages end to end: load → validate → (render and export). Each returns its problems."""
+"""The stages end to end: load → validate → (render and export). Each returns its problems.
+
+`build` and `export` first refuse an output directory they must not replace, then write into a
+fresh staging directory and swap it in (peacetalks/output.py): a record problem or an OS error
+leaves `out` as it was, and comes back as a value (Problems, or one OutputError)."""
 
 from __future__ import annotations
 
-import shutil
-import tempfile
+import os
 from pathlib import Path
 
 from .load import Dataset, load
+from .output import OutputError, publish, refuse
 from .problems import Problem
 from .validate import validate
 
@@ -20,40 +24,33 @@ def check(records: Path) -> tuple[Dataset, list[Problem]]:
     return dataset, sorted(set(problems))
 
 
-def export(records: Path, out: Path) -> list[Problem]:
+def export(records: Path, out: str | os.PathLike[str]) -> list[Problem] | OutputError:
+    """Check, then write the data files into a fresh directory swapped in for `out`."""
+    refused = refuse(out, records)
+    if refused is not None:
+        return refused
     dataset, problems = check(records)
     if problems:
         return problems
     from .export import write_exports
 
-    write_exports(dataset, out)
-    return []
+    def fill(staging: Path) -> list[Problem]:
+        write_exports(dataset, staging)
+        return []
+
+    return publish(out, records, fill)
 
 
-def build(records: Path, out: Path) -> list[Problem]:
-    """Build the site into a fresh directory beside `out`, then swap it in.
+def build(records: Path, out: str | os.PathLike[str]) -> list[Problem] | OutputError:
+    """Check, then build the site into a fresh directory beside `out` and swap it in.
 
     A failed check or build leaves `out` exactly as it was."""
+    refused = refuse(out, records)
+    if refused is not None:
+        return refused
     dataset, problems = check(records)
     if problems:
         return problems
     from .site import build_site
 
-    out = out.absolute()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-    try:
-        problems = build_site(dataset, staging)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    if problems:
-        shutil.rmtree(staging, ignore_errors=True)
-        return problems
-    retired = out.parent / f".{out.name}.old"
-    shutil.rmtree(retired, ignore_errors=True)
-    if out.exists():
-        out.rename(retired)
-    staging.rename(out)
-    shutil.rmtree(retired, ignore_errors=True)
-    return []
+    return publish(out, records, lambda staging: build_site(dataset, staging))

@@ -1,7 +1,9 @@
 """Stage 3b: the downloadable data files, from a checked Dataset.
 
 `write_exports(dataset, out)` writes one CSV per table (see `DOWNLOADS`), dataset.json,
-peacetalks.sqlite and datapackage.json into `out`. The same records give the same bytes."""
+peacetalks.sqlite and datapackage.json into `out`, and the marker that lets the next export
+replace it (`output.MARKER`). The same records give the same bytes. It writes in place: `build.py
+export` gives it a fresh staging directory and swaps that in (peacetalks/output.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from pathlib import Path
 
 from ..collections import COLLECTIONS
 from ..load import Dataset
+from ..output import mark
 from . import files, package, tables
 from .parallel import beside
 from .version import created, dataset_version
@@ -39,9 +42,21 @@ def _describe(table: tables.Table) -> str:
 DOWNLOADS: list[tuple[str, str]] = _downloads()
 
 
+def _write_sqlite(path: Path, every: list[tables.Table], rows: tables.Rows, about: dict[str, str]) -> OSError | None:
+    """In the worker: an OS error comes back as a value, to be raised in the caller as itself."""
+    try:
+        files.write_sqlite(path, every, rows, about)
+    except OSError as exc:
+        return exc
+    return None
+
+
 def write_exports(dataset: Dataset, out: Path) -> None:
-    """Write every file of `DOWNLOADS` into `out` (created if needed) from a dataset that passed the check."""
+    """Write every file of `DOWNLOADS` into `out` (created if needed) from a dataset that passed the check.
+
+    Raises OSError when the output cannot be written (full disk, read-only file system)."""
     out.mkdir(parents=True, exist_ok=True)
+    mark(out)
     version = dataset_version()
     stamp = created(dataset.root)
     every = list(tables.tables())
@@ -55,10 +70,12 @@ def write_exports(dataset: Dataset, out: Path) -> None:
         "licenses": [package.DATA_LICENSE],
     }
     about = {key: value if isinstance(value, str) else json.dumps(value, ensure_ascii=False) for key, value in header.items()}
-    with beside(files.write_sqlite, out / SQLITE, every, rows, about) as database:
+    with beside(_write_sqlite, out / SQLITE, every, rows, about) as database:
         paths = {table.name: out / f"{table.name}.csv" for table in every}
         for table in every:
             files.write_csv(paths[table.name], table, rows[table.name])
         files.write_dataset_json(out / DATASET_JSON, dataset, header)
         files.write_json(out / DATAPACKAGE, package.datapackage(dataset, every, paths, version, stamp))
-        database()
+        failed = database()
+    if failed is not None:
+        raise failed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import errno
 import json
 import os
 import sqlite3
@@ -24,7 +25,9 @@ SQL_TYPES = {"string": "TEXT", "boolean": "INTEGER", "integer": "INTEGER", "numb
 
 
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    """Write through a temporary file beside `path`, then rename it into place."""
+    """Write through a temporary file beside `path`, then rename it into place.
+
+    An OS error that names no file (a write to a full disk) is raised naming `path`."""
     handle, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     os.close(handle)
     temporary = Path(name)
@@ -33,6 +36,10 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
         write(temporary)
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
+    except OSError as exc:
+        if exc.filename is None:
+            raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
+        raise
     finally:
         temporary.unlink(missing_ok=True)
 
@@ -108,11 +115,23 @@ def write_sqlite(path: Path, tables: Iterable[Table], rows: Rows, about: dict[st
         connection.commit()
 
         def write(target: Path) -> None:
-            connection.execute("VACUUM INTO ?", (str(target),))
+            try:
+                connection.execute("VACUUM INTO ?", (str(target),))
+            except sqlite3.Error as exc:
+                raise _os_error(exc, path) from exc
 
         atomic_write(path, write)
     finally:
         connection.close()
+
+
+_SQLITE_ERRNO = {"SQLITE_FULL": errno.ENOSPC, "SQLITE_READONLY": errno.EROFS, "SQLITE_PERM": errno.EACCES}
+
+
+def _os_error(exc: sqlite3.Error, path: Path) -> OSError:
+    """SQLite's failure to write the file as the OS error it stands for (a full disk is ENOSPC)."""
+    primary = "_".join(str(getattr(exc, "sqlite_errorname", "")).split("_")[:2])  # SQLITE_READONLY_DIRECTORY: SQLITE_READONLY
+    return OSError(_SQLITE_ERRNO.get(primary, errno.EIO), f"SQLite: {exc}", str(path))
 
 
 def write_json(path: Path, document: dict[str, Any]) -> None:

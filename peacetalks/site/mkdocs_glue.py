@@ -182,10 +182,13 @@ def _merge_search_index(config: Any) -> None:
 
 
 def _write_exports(config: Any) -> None:
-    """Under plain mkdocs, write the data files too (build_site writes them itself)."""
+    """Under plain mkdocs, write the data files too (build_site writes them itself), and the
+    marker that lets `build.py build` replace the site later."""
     global _standalone
     if _standalone is not None and _preloaded is None:
         from ..export import write_exports
+        from ..output import mark
 
         write_exports(_standalone, Path(config.site_dir) / "data")
+        mark(Path(config.site_dir))
         _standalone = None
