@@ -35,6 +35,7 @@ from .views import (
     enum_label,
     first_date,
     occasion_anchor,
+    occasion_style,
     page_path,
     relative,
     sort_key,
@@ -318,16 +319,6 @@ def _describe(rows: list[dict[str, Any]], what: str) -> str:
     first = min(r["first"] for r in rows)
     last = max(r["last"] for r in rows)
     return f"{len(rows)} rows for {what}, from {first.isoformat()} to {last.isoformat()}. Each bar spans the days its date may mean; dashed bars are approximate or uncertain. The table below lists the same events."
-
-
-SHAPE_OF_ROLE = {"makes": "circle", "responds": "diamond"}  # any other role: "square" (timeline.SHAPES)
-
-
-def occasion_style(act: str) -> tuple[str, str]:
-    """(COLOURS key, shape) of an occasion's mark: the status it leaves the demand in, and its act's role."""
-    vocabulary = occasions.vocabulary()
-    status = vocabulary.standing.get(act)
-    return status or "unchanged", SHAPE_OF_ROLE.get(vocabulary.role.get(act, ""), "square")
 
 
 def timeline_rows(site: Site, page: str) -> list[dict[str, Any]]:

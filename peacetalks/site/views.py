@@ -18,6 +18,7 @@ from ..load import Dataset, Record
 from ..schemas import load_schemas, resolve, schema_at
 from .graph import Graph, Key
 from .text import Renderer, url_attr
+from .timeline import COLOURS
 
 # Headings for references that point at a page, keyed by (referring collection, relation).
 # The demands' occasions (by, of, at, in) are shown by the pages' own sections, not here.
@@ -118,6 +119,18 @@ def act_label(act: str) -> str:
 
 def status_label(status: str) -> str:
     return occ.vocabulary().status_labels.get(status, status)
+
+
+SHAPE_OF_ROLE = {"makes": "circle", "responds": "diamond"}  # any other role: "square" (timeline.SHAPES)
+
+
+def occasion_style(act: str) -> tuple[str, str]:
+    """(timeline.COLOURS key, shape) of an occasion: the status it leaves the demand in, and its act's role.
+
+    The timeline draws it so, and the demand page's track of occasions uses the same colour and shape."""
+    vocabulary = occ.vocabulary()
+    status = vocabulary.standing.get(act)
+    return status or "unchanged", SHAPE_OF_ROLE.get(vocabulary.role.get(act, ""), "square")
 
 
 # --- derived facts, computed once per render ---------------------------------------------------
@@ -456,7 +469,7 @@ def evidence_view(site: Site, page: str, record: Record, entry: Cited, here: str
     source = site.link(page, ("sources", source_id)) if source_id in site.dataset.records["sources"] else None
     at_holder = entry.holder == here
     held = None
-    if not at_holder:
+    if not at_holder and entry.holder not in entry.backs:  # a holder it backs is linked among the fields already
         where = by_id.get(entry.holder) if entry.holder is not None else None
         held = {"href": Markup(f"#{entry.anchor}"), "label": occasion_label(where) if where else "the demand as a whole"}
     return {
@@ -485,6 +498,7 @@ def occasion_view(
     within = site.link(page, ("documents", data["in"])) if data.get("in") in site.dataset.records["documents"] else None
     label = act_label(item.act)
     when = occasion_date_view(site, page, item, how)
+    colour, shape = occasion_style(item.act)
     return {
         "id": item.id,
         "anchor": occasion_anchor(item.id),
@@ -492,6 +506,8 @@ def occasion_view(
         "act": label,
         "definition": site.schema_text(vocabulary.definitions.get(item.act, ""), page),
         "role": vocabulary.role.get(item.act, "none"),
+        "shape": shape,
+        "colour": Markup(COLOURS.get(colour, COLOURS["unknown"])),
         "status": status_label(status) if status else None,
         "date": when,
         "at": at,
@@ -514,6 +530,8 @@ def status_track(items: list[occ.Occasion], views: dict[str, dict[str, Any]]) ->
             "date": views[item.id]["date"],
             "href": Markup(f"#{occasion_anchor(item.id)}"),
             "current": False,
+            "shape": views[item.id]["shape"],
+            "colour": views[item.id]["colour"],
         }
         for item in items
         if standing.get(item.act) is not None
@@ -526,7 +544,7 @@ def status_track(items: list[occ.Occasion], views: dict[str, dict[str, Any]]) ->
 def _summary_date(item: occ.Occasion | None, views: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
     if item is None or views[item.id]["date"] is None:
         return None
-    return {"date": views[item.id]["date"], "href": Markup(f"#{occasion_anchor(item.id)}"), "label": occasion_label(item)}
+    return {"date": views[item.id]["date"], "href": Markup(f"#{occasion_anchor(item.id)}"), "act": act_label(item.act)}
 
 
 def demand_view(site: Site, record: Record) -> dict[str, Any]:
