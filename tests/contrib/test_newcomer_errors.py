@@ -174,7 +174,7 @@ CASES = [
         lambda d: d.update(citations=[{**d["occasions"][0]["citations"][0], "supports": ["summary"]}]),
         '"Northland demanded',  # the summary, the occasion's quote, then the repeat
         "/citations/0/quote: this quote is already cited at /occasions/0/citations/0: cite it once and list there, in its "
-        "'supports', every field it backs (an occasion's field as '<occasion id>/<field>')",
+        "'supports', every field it backs (another occasion's field as '<occasion id>/<field>')",
         nth=3,
     ),
     Case(
