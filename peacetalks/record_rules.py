@@ -19,7 +19,7 @@ from . import jsonparse, occasions
 from .collections import COLLECTIONS
 from .load import Dataset, Record
 from .problems import Problem, quoted
-from .schemas import load_schemas, resolve
+from .schemas import load_schemas, resolve, schema_at
 
 
 def _at(record: Record, pointer: str, message: str) -> Problem:
@@ -38,13 +38,33 @@ def _fields(collection: str) -> tuple[frozenset[str], frozenset[str]]:
 
 
 def _citation_lists(data: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any] | None, list[Any]]]:
-    """(pointer of the list, the occasion holding it or None for the record, the list), in file
-    order (a record's own citations come last), so that of two equal quotes the later is the repeat."""
-    for index, entry in enumerate(data.get("occasions") or []):
-        if isinstance(entry, dict) and isinstance(entry.get("citations"), list):
-            yield f"/occasions/{index}/citations", entry, entry["citations"]
+    """(pointer of the list, the object holding it or None for the record, the list) for every
+    `citations` list in the record (an occasion's, an actor role's, …), in file order with the
+    record's own citations last, so that of two equal quotes the later is the repeat."""
+    stack: list[tuple[str, Any]] = [(f"/{jsonparse.escape_pointer(k)}", v) for k, v in reversed(list(data.items())) if k != "citations"]
+    while stack:
+        pointer, value = stack.pop()
+        if isinstance(value, dict):
+            if isinstance(value.get("citations"), list):
+                yield f"{pointer}/citations", value, value["citations"]
+            children = [(f"{pointer}/{jsonparse.escape_pointer(k)}", v) for k, v in value.items() if k != "citations"]
+            stack.extend(reversed(children))
+        elif isinstance(value, list):
+            stack.extend(reversed([(f"{pointer}/{i}", v) for i, v in enumerate(value)]))
     if isinstance(data.get("citations"), list):
         yield "/citations", None, data["citations"]
+
+
+@cache
+def _holder_fields(collection: str, path: tuple[str | int, ...]) -> frozenset[str]:
+    """The field names of the object at `path` (an occasion, an actor's role) that `supports` may name."""
+    return frozenset(k for k in schema_at(collection, path).get("properties", {}) if k not in ("id", "citations"))
+
+
+def _path(pointer: str) -> tuple[str | int, ...]:
+    """A JSON pointer of a holder's citations list as a schema path (array indexes as 0)."""
+    parts = pointer.split("/")[1:-1]
+    return tuple(0 if part.isdigit() else part.replace("~1", "/").replace("~0", "~") for part in parts)
 
 
 def record_problems(record: Record, dataset: Dataset) -> Iterator[Problem]:
@@ -57,6 +77,7 @@ def record_problems(record: Record, dataset: Dataset) -> Iterator[Problem]:
 
 def _quotes_once(record: Record) -> Iterator[Problem]:
     first: dict[tuple[Any, Any], str] = {}
+    via = " (another occasion's field as '<occasion id>/<field>')" if record.data.get("occasions") else ""
     for pointer, _, items in _citation_lists(record.data):
         for index, citation in enumerate(items):
             if not isinstance(citation, dict):
@@ -68,7 +89,7 @@ def _quotes_once(record: Record) -> Iterator[Problem]:
                     record,
                     f"{where}/quote",
                     f"this quote is already cited at {first[key]}: cite it once and list there, in its 'supports', "
-                    "every field it backs (an occasion's field as '<occasion id>/<field>')",
+                    f"every field it backs{via}",
                 )
             else:
                 first[key] = where
@@ -137,7 +158,7 @@ def _supports(record: Record) -> Iterator[Problem]:
     top, inner = _fields(record.collection)
     ids = {e["id"]: e for e in record.data.get("occasions") or [] if isinstance(e, dict) and isinstance(e.get("id"), str)}
     for pointer, holder, items in _citation_lists(record.data):
-        own = inner if holder is not None else frozenset()
+        own = _holder_fields(record.collection, _path(pointer)) if holder is not None else frozenset()
         for index, citation in enumerate(items):
             names = citation.get("supports") if isinstance(citation, dict) else None
             for position, name in enumerate(names if isinstance(names, list) else []):
@@ -147,7 +168,8 @@ def _supports(record: Record) -> Iterator[Problem]:
                 if occasion_id in ids and (not field or field in inner):
                     continue
                 allowed = sorted(top | own)
-                hint = f"a field of this {'occasion or of the ' if holder is not None else ''}record ({', '.join(allowed)})"
+                kind = str(schema_at(record.collection, _path(pointer)).get("title", "entry")).lower() if holder is not None else ""
+                hint = f"a field of this {kind + ' or of the ' if kind else ''}record ({', '.join(allowed)})"
                 if ids:
                     hint += ", or '<occasion id>/<field>' for another occasion"
                 yield _at(record, f"{pointer}/{index}/supports/{position}", f"'supports' names {quoted(name)}, which is not {hint}")

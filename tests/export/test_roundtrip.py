@@ -268,6 +268,9 @@ def effective_date(occasion: Record, meetings: dict[str, Record], documents: dic
             return start, "meeting"
         left, right = start["date"].split("/")[0], end["date"].split("/")[-1]
         value: Record = {"date": left if left == right else f"{left}/{right}", "inferred": start["inferred"] or end["inferred"]}
+        reasons = [f"{label}: {part['reasoning']}" for label, part in (("Start", start), ("End", end)) if part.get("reasoning")]
+        if reasons:  # the reasoning of both ends travels with the derived span
+            value["reasoning"] = " ".join(reasons)
         return value, "meeting"
     return documents[occasion["in"]]["date"], "document"
 
