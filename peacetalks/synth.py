@@ -4,7 +4,10 @@ Everything written here is made up and says so: invented words, parties called
 "(synthetic)", example.org links. The trees are valid (`check` passes), canonical and
 byte-identical for a given seed, with the proportions, sizes and cross-references of a
 grown dataset: mostly demands and meetings, some actors, topics and documents, and a few
-sources whose stored texts every quote and attribution is taken from."""
+sources whose stored texts every quote and attribution is taken from. Demands follow the
+occasions model (schema 2.0.0): each act is an occasion, dated by itself or by its meeting or
+document, in date order; a quote appears once in a record; `related` is stated on one side.
+A rerun into the same directory removes the synthetic files of the earlier run, nothing else."""
 
 from __future__ import annotations
 
