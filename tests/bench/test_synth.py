@@ -125,3 +125,14 @@ def test_synthetic_text_says_it_is_synthetic(tree: Path) -> None:
         for record in records(tree, collection):
             label = record.get(COLLECTIONS[collection].label, "")
             assert "(synthetic)" in label, label
+
+
+def test_a_rerun_replaces_its_own_files_and_nothing_else(tmp_path: Path) -> None:
+    out = synth(tmp_path / "records", n=60)
+    (out / "demands" / "hand-written.json").write_text("{}\n", encoding="utf-8")
+    (out / "notes.txt").write_text("mine\n", encoding="utf-8")
+    synth(out, n=20)
+    assert (out / "demands" / "hand-written.json").read_text("utf-8") == "{}\n"
+    assert (out / "notes.txt").read_text("utf-8") == "mine\n"
+    written = {p.relative_to(out).as_posix() for p in out.rglob("synthetic-*")}
+    assert written == {p.relative_to(tmp_path / "fresh").as_posix() for p in synth(tmp_path / "fresh", n=20).rglob("synthetic-*")}
