@@ -3,6 +3,7 @@ offline search, keyboard-usable tables, a sub-path, and axe-core on the main kin
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -52,6 +53,15 @@ def watched(browser: Any) -> Iterator[Watched]:
 
 def a_demand(site: Path) -> str:
     return sorted(p.name for p in (site / "demands").glob("*.html") if p.name != "index.html")[0]
+
+
+def busiest_demand() -> str:
+    """The real demand with the most occasions: its page has the longest track and the most kinds of act."""
+    from peacetalks.load import load
+    from tests.conftest import RECORDS
+
+    dataset, _ = load(RECORDS)
+    return max(sorted(dataset.records["demands"].values(), key=lambda r: r.id), key=lambda r: len(r.data["occasions"])).id + ".html"
 
 
 PAGES = [
@@ -155,13 +165,15 @@ def test_index_table_sorts_and_filters_by_keyboard(real_site: Path, serve: Calla
     assert word.lower() in page.locator("article table tbody tr:not([hidden])").first.inner_text().lower()
 
 
-@pytest.mark.parametrize("which", ["home", "demand", "timeline", "index"])
+@pytest.mark.parametrize("which", ["home", "demand", "busiest-demand", "meeting", "timeline", "index"])
 def test_axe_finds_no_serious_violation(which: str, real_site: Path, serve: Callable[[Path], str], watched: Watched) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
     path = {
         "home": "index.html",
         "demand": f"demands/{a_demand(real_site)}",
+        "busiest-demand": f"demands/{busiest_demand()}",
+        "meeting": "meetings/istanbul-talks-2022.html",
         "timeline": "explore/timeline.html",
         "index": "demands/index.html",
     }[which]
@@ -180,3 +192,31 @@ def test_search_works_offline_from_the_file_system(real_site: Path, watched: Wat
     hrefs = _search(watched.page, "NATO")
     assert hrefs and all(h.startswith("file://") or not h.startswith(("http:", "https:")) for h in hrefs), hrefs
     assert not [u for u in watched.requests if not u.startswith("file://")], watched.requests
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_demand_page_fits_the_screen_and_its_track_reads_in_order(
+    width: int, real_site: Path, serve: Callable[[Path], str], browser: Any
+) -> None:
+    """On a wide and a phone-sized screen the busiest demand page scrolls only downwards, the status
+    track's steps follow each other (left to right, or top to bottom on a phone) and the current
+    step is the last; every occasion's entry is on screen width."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(f"{serve(real_site)}/demands/{busiest_demand()}", wait_until="networkidle")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        steps = page.locator("ol.peacetalks-track > li")
+        assert steps.count() >= 2
+        boxes = [steps.nth(i).bounding_box() for i in range(steps.count())]
+        assert all(boxes)
+        for before, after in itertools.pairwise(boxes):
+            assert after["y"] > before["y"] + 1 or (after["x"] > before["x"] and abs(after["y"] - before["y"]) < 2), (before, after)
+        if width < 600:
+            assert all(after["y"] > before["y"] for before, after in itertools.pairwise(boxes)), "a phone shows the track top to bottom"
+        assert steps.last.get_attribute("aria-current") == "step"
+        for i in range(page.locator("li.peacetalks-occasion").count()):
+            box = page.locator("li.peacetalks-occasion").nth(i).bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= width
+    finally:
+        context.close()
