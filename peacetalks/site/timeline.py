@@ -141,19 +141,48 @@ def draw(rows: list[Row], ident: str, title: str, description: str, window: tupl
 
 
 def _marks(row: Row, y: int, first: dt.date, last: dt.date) -> list[str]:
-    """A row's marks; an occasion's symbol sits mid-bar, moved right when it would hide the one before."""
-    out, previous = [], -1e9
+    """A row's marks: plain bars, and occasions as lighter bars with their symbols on top."""
+    plain: list[str] = []
+    occasions: list[tuple[Mark, str, float]] = []  # the mark, its bar, where its symbol belongs
     for mark in row.marks:
         x0, width = _extent(mark, first, last)
-        if not mark.shape:
-            out.append(_mark(mark, y, first, last))
-            continue
-        centre = max(x0 + width / 2, previous + GLYPH + 1)
-        previous = centre
-        out.append(
-            f'<g class="peacetalks-occasion">{_bar(mark, y, x0, width, 0.3)}{_glyph(mark.shape, COLOURS.get(mark.kind, "#555555"), centre, y + 12)}</g>'
-        )
-    return out
+        if mark.shape:
+            occasions.append((mark, _bar(mark, y, x0, width, 0.3), x0 + width / 2))
+        else:
+            plain.append(_bar(mark, y, x0, width))
+    if not occasions:
+        return plain
+    centres = _spread([centre for _, _, centre in occasions], LABEL + GLYPH / 2, WIDTH - PAD - GLYPH / 2)
+    symbols = "".join(
+        _glyph(mark.shape, COLOURS.get(mark.kind, "#555555"), centre, y + 12)
+        for (mark, _, _), centre in zip(occasions, centres, strict=True)
+    )
+    # The symbols come after every bar of the row, so that no bar covers one; in the same order as the bars.
+    return [
+        *plain,
+        *(f'<g class="peacetalks-occasion">{bar}</g>' for _, bar, _ in occasions),
+        f'<g class="peacetalks-symbols">{symbols}</g>',
+    ]
+
+
+def _spread(wanted: list[float], low: float, high: float) -> list[float]:
+    """Symbol centres as near as possible to `wanted` (in order) without overlapping: symbols that
+    would touch are laid side by side, centred on where they belong, and kept inside [low, high]
+    unless they belong outside it (a window's edge cuts those)."""
+    step = GLYPH + 1
+    clusters: list[list[float]] = []
+
+    def start(cluster: list[float]) -> float:
+        left = sum(cluster) / len(cluster) - (len(cluster) - 1) * step / 2
+        if all(low <= c <= high for c in cluster):
+            left = min(max(left, low), max(high - (len(cluster) - 1) * step, low))
+        return left
+
+    for centre in wanted:
+        clusters.append([centre])
+        while len(clusters) > 1 and start(clusters[-2]) + len(clusters[-2]) * step > start(clusters[-1]):
+            clusters[-2:] = [clusters[-2] + clusters[-1]]
+    return [start(cluster) + index * step for cluster in clusters for index in range(len(cluster))]
 
 
 GLYPH = 10  # the width of an occasion's symbol
@@ -177,15 +206,10 @@ def _bar(mark: Mark, y: int, x0: float, width: float, opacity: float = 1.0) -> s
     return f'<rect x="{x0:.1f}" y="{y + 5}" width="{width:.1f}" height="14" rx="2" {style}><title>{escape(mark.title)}</title></rect>'
 
 
-def _mark(mark: Mark, y: int, first: dt.date, last: dt.date) -> str:
-    x0, width = _extent(mark, first, last)
-    return _bar(mark, y, x0, width)
-
-
 def _glyph(shape: str, colour: str, cx: float, cy: float) -> str:
     """An occasion's symbol (SHAPES) centred on (cx, cy), outlined in white so neighbours stay apart."""
     r = GLYPH / 2
-    paint = f'fill="{colour}" stroke="#ffffff" stroke-width="1.5" aria-hidden="true"'
+    paint = f'class="peacetalks-symbol" fill="{colour}" stroke="#ffffff" stroke-width="1.5" aria-hidden="true"'
     if shape == "circle":
         return f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{r:.1f}" {paint}/>'
     if shape == "diamond":

@@ -136,8 +136,8 @@ def _timeline(site: Path) -> ET.Element:
 
 @pytest.mark.parametrize("which", ["real", "basic"])
 def test_timeline_has_one_mark_per_dated_occasion(which: str, real_site: Path, basic_site: Path) -> None:
-    """Each dated occasion is one mark on its demand's row, titled with what happened in words and drawn
-    with a symbol whose shape tells the act's role; the key names each kind of mark in words."""
+    """Each dated occasion is one mark on its demand's row, titled with what happened in words, with a
+    symbol whose shape tells the act's role; the key names each kind of mark in words."""
     from peacetalks import occasions
     from peacetalks.load import load
     from tests.conftest import RECORDS
@@ -146,15 +146,16 @@ def test_timeline_has_one_mark_per_dated_occasion(which: str, real_site: Path, b
     dataset, _ = load(records)
     vocabulary = occasions.vocabulary()
     expected = sorted(vocabulary.labels[o.act] for o in occasions.all_occasions(dataset) if o.span is not None)
-    marks = [g for g in _timeline(site).iter(f"{SVG}g") if g.get("class") == "peacetalks-occasion"]
-    assert len(marks) == len(expected) > 0
+    svg = _timeline(site)
+    marks = [g for g in svg.iter(f"{SVG}g") if g.get("class") == "peacetalks-occasion"]
+    symbols = [e for e in svg.iter() if e.get("class") == "peacetalks-symbol"]
+    assert len(marks) == len(symbols) == len(expected) > 0
+    assert {e.tag.removeprefix(SVG) for e in symbols} <= {"circle", "polygon", "rect"}
     drawn = []
     for mark in marks:
         title = mark.find(f"{SVG}rect/{SVG}title")
         assert title is not None and title.text
         drawn.append(next(label for label in sorted(vocabulary.labels.values(), key=len, reverse=True) if title.text.startswith(label)))
-        symbol = [child.tag.removeprefix(SVG) for child in mark if child.tag != f"{SVG}rect" or child.find(f"{SVG}title") is None]
-        assert symbol in (["circle"], ["polygon"], ["rect"]), symbol
     assert sorted(drawn) == expected
     cells = [" ".join(e.text.split()) for e in parse(site / "explore" / "timeline.html").elements if e.tag == "td"]
     for label in set(expected):  # the key: "raised, restated (by the party making the demand; status from then on: open)"

@@ -303,11 +303,7 @@ def enum_codes(dataset: Dataset) -> set[str]:
             for code, label in (node.get("x-labels") or {}).items():
                 if code != label and "-" in code:
                     codes.add(code)
-    prose = " ".join(
-        value
-        for record in dataset.all()
-        for value in _strings(record.data)
-    )
+    prose = " ".join(value for record in dataset.all() for value in _strings(record.data))
     return {c for c in codes if not re.search(rf"(?<![\w-]){re.escape(c)}(?![\w-])", prose)}
 
 
