@@ -72,7 +72,9 @@ def meeting_date(meeting: dict[str, Any]) -> dict[str, Any] | None:
     combined: dict[str, Any] = {"date": left if left == right else f"{left}/{right}"}
     if start.get("inferred") or end.get("inferred"):
         combined["inferred"] = True
-    reasons = [f"{label}: {part['reasoning']}" for label, part in (("Start", start), ("End", end)) if isinstance(part.get("reasoning"), str)]
+    reasons = [
+        f"{label}: {part['reasoning']}" for label, part in (("Start", start), ("End", end)) if isinstance(part.get("reasoning"), str)
+    ]
     if reasons:
         combined["reasoning"] = " ".join(reasons)
     return combined

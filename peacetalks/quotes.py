@@ -101,6 +101,8 @@ def closest(source_text: str, quote: str, *, limit: int = 4000) -> Passage | Non
 def describe(passage: Passage, width: int = 240) -> str:
     """'the closest passage is “…”; where they differ: “NAT0” → “NATO”' for a message."""
     shown = passage.text if len(passage.text) <= width else passage.text[: width - 1] + "…"
-    changes = "; ".join(f"“{mine or '(nothing)'}” where the source has “{theirs or '(nothing)'}”" for mine, theirs in passage.differences[:3])
+    changes = "; ".join(
+        f"“{mine or '(nothing)'}” where the source has “{theirs or '(nothing)'}”" for mine, theirs in passage.differences[:3]
+    )
     more = f" (and {len(passage.differences) - 3} more)" if len(passage.differences) > 3 else ""
     return f"the closest passage is “{shown}”" + (f"; the quote has {changes}{more}" if changes else "")

@@ -37,7 +37,10 @@ def _fields(collection: str) -> tuple[frozenset[str], frozenset[str]]:
     return top, inner
 
 
-def _citation_lists(data: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any] | None, list[Any]]]:
+_Lists = tuple[str, "dict[str, Any] | None", list[Any]]
+
+
+def _citation_lists(data: dict[str, Any]) -> Iterator[_Lists]:
     """(pointer of the list, the object holding it or None for the record, the list) for every
     `citations` list in the record (an occasion's, an actor role's, …), in file order with the
     record's own citations last, so that of two equal quotes the later is the repeat."""
@@ -68,17 +71,18 @@ def _path(pointer: str) -> tuple[str | int, ...]:
 
 
 def record_problems(record: Record, dataset: Dataset) -> Iterator[Problem]:
-    yield from _quotes_once(record)
-    yield from _supports(record)
-    yield from _attributions(record, dataset)
+    lists = list(_citation_lists(record.data))  # walked once, read by each rule
+    yield from _quotes_once(record, lists)
+    yield from _supports(record, lists)
+    yield from _attributions(record, dataset, lists)
     if record.collection == "demands":
-        yield from _occasions(record, dataset)
+        yield from _occasions(record, dataset, lists)
 
 
-def _quotes_once(record: Record) -> Iterator[Problem]:
+def _quotes_once(record: Record, lists: list[_Lists]) -> Iterator[Problem]:
     first: dict[tuple[Any, Any], str] = {}
     via = " (another occasion's field as '<occasion id>/<field>')" if record.data.get("occasions") else ""
-    for pointer, _, items in _citation_lists(record.data):
+    for pointer, _, items in lists:
         for index, citation in enumerate(items):
             if not isinstance(citation, dict):
                 continue
@@ -134,9 +138,9 @@ def _paragraphs(text: str) -> _Paragraphs:
     return hit[1]
 
 
-def _attributions(record: Record, dataset: Dataset) -> Iterator[Problem]:
+def _attributions(record: Record, dataset: Dataset, lists: list[_Lists]) -> Iterator[Problem]:
     """An attribution credits the quoted claim: it stands in the paragraph(s) of the quote."""
-    for pointer, _, items in _citation_lists(record.data):
+    for pointer, _, items in lists:
         for index, citation in enumerate(items):
             if not isinstance(citation, dict) or not isinstance(citation.get("attribution"), str):
                 continue
@@ -154,10 +158,10 @@ def _attributions(record: Record, dataset: Dataset) -> Iterator[Problem]:
                 )
 
 
-def _supports(record: Record) -> Iterator[Problem]:
+def _supports(record: Record, lists: list[_Lists]) -> Iterator[Problem]:
     top, inner = _fields(record.collection)
     ids = {e["id"]: e for e in record.data.get("occasions") or [] if isinstance(e, dict) and isinstance(e.get("id"), str)}
-    for pointer, holder, items in _citation_lists(record.data):
+    for pointer, holder, items in lists:
         own = _holder_fields(record.collection, _path(pointer)) if holder is not None else frozenset()
         for index, citation in enumerate(items):
             names = citation.get("supports") if isinstance(citation, dict) else None
@@ -175,12 +179,12 @@ def _supports(record: Record) -> Iterator[Problem]:
                 yield _at(record, f"{pointer}/{index}/supports/{position}", f"'supports' names {quoted(name)}, which is not {hint}")
 
 
-def _occasions(record: Record, dataset: Dataset) -> Iterator[Problem]:
+def _occasions(record: Record, dataset: Dataset, lists: list[_Lists]) -> Iterator[Problem]:
     items = occasions.occasions(record, dataset)
     cited_elsewhere = {
         str(name).partition("/")[0]
-        for _, _, lists in _citation_lists(record.data)
-        for citation in lists
+        for _, _, cited in lists
+        for citation in cited
         if isinstance(citation, dict)
         for name in citation.get("supports") or []
         if isinstance(name, str)
@@ -212,7 +216,9 @@ def _occasions(record: Record, dataset: Dataset) -> Iterator[Problem]:
                 )
         elif when is not None and previous is not None and when.first < previous.first:
             where = f"{item.pointer}/date" if "date" in item.data else item.pointer
-            taken = f", the date of {COLLECTIONS[item.date.taken_from[0]].singular} {item.date.taken_from[1]}" if item.date.taken_from else ""
+            taken = (
+                f", the date of {COLLECTIONS[item.date.taken_from[0]].singular} {item.date.taken_from[1]}" if item.date.taken_from else ""
+            )
             yield _at(
                 record,
                 where,
