@@ -1,16 +1,23 @@
 """Who refers to whom: every reference between records, found through the schemas' x-collection
-annotations, indexed both ways so each page can list what links to it."""
+annotations, indexed both ways so each page can list what links to it.
+
+Besides the fields' references, `shows` edges record where a page shows a record it does not refer
+to, through a third one: a topic page names the parties that made its demands (derived from the
+demands' occasions). `make serve` re-renders a page when a record one edge away changes, so the
+edge keeps that page fresh when the party is renamed; pages do not list `shows` edges."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
 
+from .. import occasions
 from ..collections import COLLECTIONS
 from ..load import Dataset
 from ..schemas import WILDCARD, field_rules, values_at
 
 Key = tuple[str, str]  # (collection, id)
+SHOWS = "shows"
 
 
 @dataclass(frozen=True, order=True)
@@ -18,7 +25,7 @@ class Edge:
     """One reference: `source` record's field `relation` points at `target`."""
 
     source: Key
-    relation: str  # "made_by", "raised_at.meeting", "cites", ...
+    relation: str  # "occasions.by", "occasions.at", "topics", "cites", "shows", ...
     target: Key
     pointer: str  # where in the source record
 
@@ -64,4 +71,21 @@ def build_graph(dataset: Dataset) -> Graph:
                         edge = Edge((name, record_id), relation_name(rule.path), (rule.target, value), pointer)
                         outgoing[edge.source].append(edge)
                         incoming[edge.target].append(edge)
+    for edge in _shown(dataset):
+        outgoing[edge.source].append(edge)
+        incoming[edge.target].append(edge)
     return Graph(dict(outgoing), dict(incoming))
+
+
+def _shown(dataset: Dataset) -> list[Edge]:
+    """A topic page shows the parties that made its demands: topic -> actor, once per pair."""
+    edges: dict[tuple[Key, Key], Edge] = {}
+    for demand_id in sorted(dataset.records["demands"]):
+        demand = dataset.records["demands"][demand_id]
+        makers = [m for m in occasions.made_by(occasions.occasions(demand, dataset)) if m in dataset.records["actors"]]
+        for topic in demand.data.get("topics") or []:
+            if isinstance(topic, str) and topic in dataset.records["topics"]:
+                for maker in makers:
+                    edge = Edge(("topics", topic), SHOWS, ("actors", maker), "")
+                    edges.setdefault((edge.source, edge.target), edge)
+    return list(edges.values())

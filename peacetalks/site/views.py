@@ -16,7 +16,7 @@ from .. import occasions as occ
 from ..collections import COLLECTIONS, index_page
 from ..load import Dataset, Record
 from ..schemas import load_schemas, resolve, schema_at
-from .graph import Graph, Key
+from .graph import SHOWS, Graph, Key
 from .text import Renderer, url_attr
 from .timeline import COLOURS
 
@@ -300,7 +300,7 @@ def grouped_incoming(site: Site, record: Record, page: str, skip: set[tuple[str,
     groups: dict[tuple[str, str], list[Key]] = {}
     for edge in site.graph.incoming.get(key, []):
         group = (edge.source[0], edge.relation)
-        if group in skip or group in OCCASION_RELATIONS:
+        if group in skip or group in OCCASION_RELATIONS or edge.relation == SHOWS:
             continue
         members = groups.setdefault(group, [])
         if edge.source not in members:
@@ -397,17 +397,22 @@ def cited(record: Record) -> list[Cited]:
     return out
 
 
-def occasion_label(item: occ.Occasion) -> str:
-    """An occasion in a few words: what happened and when ('raised, 11 March 2025')."""
-    when = date_view(item.date.value) if item.date else None
+def occasion_label(item: occ.Occasion, *, own_date: bool = False) -> str:
+    """An occasion in a few words: what happened and when ('raised, 11 March 2025').
+
+    With `own_date`, a date taken from the occasion's meeting or document is left out: pages other
+    than the demand's stay within one reference of what they show (see place_view)."""
+    taken = item.date is not None and item.date.taken_from is not None
+    when = date_view(item.date.value) if item.date and not (own_date and taken) else None
     return f"{act_label(item.act)}, {when['words']}" if when else act_label(item.act)
 
 
 def occasion_link(site: Site, page: str, item: occ.Occasion) -> dict[str, Any]:
     """A link to an occasion on its demand's page (a bare fragment on that page itself)."""
     anchor = occasion_anchor(item.id)
-    label = {"label": occasion_label(item), "demand": item.demand.label}
-    if page == page_path(("demands", item.demand.id)):
+    here = page == page_path(("demands", item.demand.id))
+    label = {"label": occasion_label(item, own_date=not here), "demand": item.demand.label}
+    if here:
         fragment = Markup(f"#{anchor}")
         return {"url": fragment, "href": fragment, "id": item.demand.id} | label
     return site.link(page, ("demands", item.demand.id), anchor=anchor) | label
@@ -631,7 +636,10 @@ def demand_view(site: Site, record: Record) -> dict[str, Any]:
 
 
 def place_view(site: Site, page: str, key: Key) -> list[dict[str, Any]]:
-    """A meeting's or document's demands: per demand, what happened there, in the sources' words."""
+    """A meeting's or document's demands: per demand, what happened there, in the sources' words.
+
+    Only what the demand record itself says (no other record's label or date): `make serve`
+    re-renders a page when a record one reference away changes, and the demand is that record."""
     grouped: dict[str, list[occ.Occasion]] = {}
     for item in site.derived.places.get(key, []):
         grouped.setdefault(item.demand.id, []).append(item)
@@ -640,29 +648,15 @@ def place_view(site: Site, page: str, key: Key) -> list[dict[str, Any]]:
         entries = cited(items[0].demand)
         rows = []
         for item in items:
-            quotes = []
-            for e in _occasion_evidence(entries, item.id):
-                source_id = e.citation.get("source", "")
-                quotes.append(
-                    {
-                        "quote": e.citation.get("quote", ""),
-                        "attribution": e.citation.get("attribution"),
-                        "source": site.link(page, ("sources", source_id)) if source_id in site.dataset.records["sources"] else None,
-                    }
-                )
+            quotes = [
+                {"quote": e.citation.get("quote", ""), "attribution": e.citation.get("attribution")}
+                for e in _occasion_evidence(entries, item.id)
+            ]
             rows.append(
                 {
                     "act": act_label(item.act),
                     "link": occasion_link(site, page, item),
                     "date": date_view(item.data.get("date")),
-                    "by": site.links(page, "actors", item.data.get("by")),
-                    "of": site.links(page, "actors", item.data.get("of")),
-                    "also": site.link(page, ("documents", item.data["in"]))
-                    if key[0] == "meetings" and item.data.get("in") in site.dataset.records["documents"]
-                    else site.link(page, ("meetings", item.data["at"]))
-                    if key[0] == "documents" and item.data.get("at") in site.dataset.records["meetings"]
-                    else None,
-                    "also_kind": "in the document" if key[0] == "meetings" else "at the meeting",
                     "wording": item.data.get("wording"),
                     "quotes": quotes,
                 }

@@ -208,3 +208,40 @@ def test_changelog_page_renders_the_changelog(basic_site: Path) -> None:
     if changelog.is_file():
         releases = re.findall(r"^## \[([^\]]+)\]", changelog.read_text("utf-8"), re.M)
         assert releases and all(release in page.article_text for release in releases)
+
+
+@pytest.mark.parametrize(
+    ("path", "old", "new"),
+    [
+        ("actors/russia.json", '"name": "Russia"', '"name": "Renamed maker"'),  # named on topic pages through its demands
+        ("actors/volodymyr-zelenskyy.json", '"name": "Volodymyr Zelenskyy"', '"name": "Renamed actor"'),  # acts on an occasion only
+        ("meetings/istanbul-talks-2022.json", '"date": "2022"', '"date": "2022-03"'),  # the date its occasions take
+        # the date its occasions take, shown on the pages of actors they are made of, who did not attend
+        ("meetings/russia-us-meetings-2021-2022.json", '"date": "2021-07/2021-12"', '"date": "2021-06/2021-12"'),
+    ],
+)
+def test_partial_render_after_an_edit_seen_through_a_demand_equals_a_full_render(tmp_path: Path, path: str, old: str, new: str) -> None:
+    """Pages showing a demand's occasions (a meeting's, an actor's, a topic's) stay right when `make serve`
+    re-renders only the edited record's neighbours: they show nothing two references away."""
+    from peacetalks.pipeline import check
+    from peacetalks.site import incremental
+    from peacetalks.site.render import render
+    from peacetalks.site.views import Settings
+    from tests.conftest import RECORDS
+
+    settings = Settings("https://example.org/repo")
+    records = copy_records(RECORDS, tmp_path / "records")
+    before, problems = check(records)
+    assert problems == []
+    state, _ = incremental.update(None, before, settings, records)
+    file = records / path
+    text = file.read_text("utf-8")
+    assert text.count(old) == 1
+    file.write_text(text.replace(old, new), "utf-8")
+    after, problems = check(records)
+    assert problems == []
+    fresh, changed = incremental.update(state, after, settings, records)
+    full = render(after, settings, records_dir=records)
+    stale = sorted(p for p in full.pages if fresh.rendered.pages.get(p) != full.pages[p])
+    assert stale == []
+    assert len(changed) < len(full.pages)
