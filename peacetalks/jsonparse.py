@@ -39,7 +39,9 @@ _FORBIDDEN = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}{_MARKS}{_N
 # A raw character that sends a file's strings to the slow, per-string scan: one that is forbidden,
 # a joiner (it must sit between two characters), or an invisible one (a text may not be only those).
 _RAW_BAD = re.compile(f"[\x7f-\x9f{_BIDI}{_MARKS}{_NONCHARACTERS}{_JOINERS}{_IGNORABLE}]")
-_INVISIBLE_ONLY = re.compile(f"[\\s{_IGNORABLE}]*[{_IGNORABLE}][\\s{_IGNORABLE}]*")
+# Two searches, not one pattern like [ws]*[ignorable][ws]*, which backtracks quadratically.
+_VISIBLE = re.compile(f"[^\\s{_IGNORABLE}]")
+_IGNORABLE_CHAR = re.compile(f"[{_IGNORABLE}]")
 _LOOSE_JOINER = re.compile(f"(?:^|(?<=\\s))[{_JOINERS}]|[{_JOINERS}](?=\\s|\\Z)")
 # Numbers beyond this lose precision in JavaScript and most JSON tools.
 MAX_SAFE_INTEGER = 2**53 - 1
@@ -265,8 +267,9 @@ def string_problem(string: str) -> str | None:
     forbidden = _FORBIDDEN.search(string)
     if forbidden:
         return _forbidden_message(forbidden.group())
-    if _INVISIBLE_ONLY.fullmatch(string):
-        shown = ", ".join(f"U+{ord(char):04X}" for char in dict.fromkeys(string) if not char.isspace())
+    if not _VISIBLE.search(string) and _IGNORABLE_CHAR.search(string):
+        names = [f"U+{ord(char):04X}" for char in dict.fromkeys(string) if not char.isspace()]
+        shown = ", ".join(names[:5]) + (", …" if len(names) > 5 else "")
         return f"text holds only invisible characters ({shown}): write visible text"
     joiner = _LOOSE_JOINER.search(string)
     if joiner:
@@ -411,6 +414,11 @@ class _Index:
 def _index(text: str) -> _Index:
     """The index of a file's text. Problems come file by file, so a few files cached suffice."""
     return _Index(_positions(text), [0, *(match.end() for match in re.finditer("\n", text))])
+
+
+def value_offsets(text: str) -> dict[str, int]:
+    """The character offset where each value starts, by JSON pointer (from the cached index)."""
+    return _index(text).positions.values
 
 
 def locate(text: str, pointer: str, *, key: bool = False) -> tuple[int, int]:

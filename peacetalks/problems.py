@@ -77,14 +77,17 @@ def cap_per_file(problems: Iterable[Problem], limit: int = MAX_PER_FILE) -> list
     """The problems sorted, at most `limit` per file; the rest of a file become one line saying
     how many more there are, at the first one left out."""
     by_path: dict[str, list[Problem]] = {}
+    counted: dict[str, list[Problem]] = {}  # lines that already stand for problems not made
     for problem in sorted(set(problems)):
-        by_path.setdefault(problem.path, []).append(problem)
+        (counted if problem.hidden else by_path).setdefault(problem.path, []).append(problem)
     kept: list[Problem] = []
-    for path, found in by_path.items():
+    for path in sorted(by_path.keys() | counted.keys()):
+        found = by_path.get(path, [])
         kept.extend(found[:limit])
-        if len(found) > limit:
-            first = found[limit]
-            rest = sum(p.errors for p in found[limit:])
+        left = sorted(found[limit:] + counted.get(path, []))
+        if left:
+            first = left[0]
+            rest = sum(p.errors for p in left)
             message = (
                 f"and {rest:,} more error{'s' if rest != 1 else ''} in this file from here on, not shown: "
                 f"the check shows the first {limit} errors of a file; fix these and run it again"

@@ -77,12 +77,22 @@ def validate(dataset: Dataset) -> list[Problem]:
 # --- schema ----------------------------------------------------------------------------
 
 
+# A record with more schema errors than this has only these translated into messages (those
+# that come first in the file), and the rest counted: the check shows 50 a file anyway.
+TRANSLATED_PER_RECORD = 1_000
+
+
 def schema_problems(record: Record) -> Iterator[Problem]:
     validator = fast_validator(record.collection)
     if validator.is_valid(record.data):
         return
     found = False
-    for error in _compiled_errors(validator, record.data) or reporting_validator(record.collection).iter_errors(record.data):
+    compiled = _compiled_errors(validator, record)
+    if compiled is not None and compiled.hidden:
+        line, col = jsonparse.locate(record.text, compiled.first_hidden)
+        yield Problem(record.path, line, col, "", "", hidden=compiled.hidden)
+    errors = compiled.errors if compiled is not None else reporting_validator(record.collection).iter_errors(record.data)
+    for error in errors:
         for problem in _translate(record, error):
             found = True
             yield problem
@@ -106,18 +116,85 @@ class _Error:
     message: str
 
 
-def _compiled_errors(validator: Any, data: Any) -> list[_Error] | None:
-    """The compiled validator's errors; None if one cannot be traced to its keyword in the schemas."""
+@dataclass(frozen=True)
+class _Compiled:
+    errors: list[_Error]  # to translate
+    hidden: int = 0  # problems the other errors make, counted, not made
+    first_hidden: str = ""  # the pointer of the first of those in the file
+
+
+def _compiled_errors(validator: Any, record: Record) -> _Compiled | None:
+    """The compiled validator's errors; None if one cannot be traced to its keyword in the schemas.
+
+    Read from `evaluate()`'s plain list: `iter_errors()` builds a Python exception object per
+    error, some 40 µs each. Of a record with very many errors, only the first
+    TRANSLATED_PER_RECORD in the file become _Errors; the others are counted."""
+    raw: list[dict[str, Any]] = validator.evaluate(record.data).errors()
+    rest: list[dict[str, Any]] = []
+    if len(raw) > TRANSLATED_PER_RECORD:
+        offsets = jsonparse.value_offsets(record.text)
+        raw.sort(key=lambda error: offsets.get(str(error.get("instanceLocation", "")), 0))
+        rest = raw[TRANSLATED_PER_RECORD:]
+        del raw[TRANSLATED_PER_RECORD:]
+    memo: dict[str, _Place | None] = {}
     found: list[_Error] = []
-    for error in validator.iter_errors(data):
-        place = _keyword_at(str(error.absolute_keyword_location or ""))
-        if place is None:
+    for error in raw:
+        place = _keyword_at(str(error.get("absoluteKeywordLocation") or ""))
+        value = _value_at(record.data, str(error.get("instanceLocation", "")), memo)
+        if place is None or value is None:
             return None
         node, keyword = place
-        found.append(_Error(tuple(error.instance_path), node, error.instance, keyword, node.get(keyword), str(error.message)))
-    return found or None
+        found.append(_Error(value[0], node, value[1], keyword, node.get(keyword), str(error.get("error", ""))))
+    if not found:
+        return None
+    hidden = sum(_weight(record.data, error, memo) for error in rest)
+    return _Compiled(found, hidden, str(rest[0].get("instanceLocation", "")) if rest else "")
 
 
+def _weight(data: Any, error: dict[str, Any], memo: dict[str, _Place | None]) -> int:
+    """How many problems _translate would make of an error, counted without making them."""
+    place = _keyword_at(str(error.get("absoluteKeywordLocation") or ""))
+    if place is None or place[1] not in ("required", "additionalProperties"):
+        return 1
+    value = _value_at(data, str(error.get("instanceLocation", "")), memo)
+    instance = value[1] if value else None
+    if not isinstance(instance, dict):
+        return 1
+    node, keyword = place
+    if keyword == "required":
+        required = node.get("required")
+        return max(sum(1 for name in required if name not in instance), 1) if isinstance(required, list) else 1
+    allowed = node.get("properties", {})
+    return max(sum(1 for name in instance if name not in allowed), 1)
+
+
+_Place = tuple[tuple[str | int, ...], Any]
+
+
+def _value_at(data: Any, pointer: str, memo: dict[str, _Place | None]) -> _Place | None:
+    """The path (array indices as numbers) and the value a JSON pointer names; None if it names
+    nothing. `memo` holds what was found for the current record, so the thousands of errors
+    inside one array resolve the array once."""
+    if pointer in memo:
+        return memo[pointer]
+    found: _Place | None = None
+    if not pointer:
+        found = ((), data)
+    else:
+        parent, _, raw = pointer.rpartition("/")
+        up = _value_at(data, parent, memo)
+        token = raw.replace("~1", "/").replace("~0", "~") if "~" in raw else raw
+        if up is not None:
+            path, value = up
+            if isinstance(value, dict) and token in value:
+                found = ((*path, token), value[token])
+            elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
+                found = ((*path, int(token)), value[int(token)])
+    memo[pointer] = found
+    return found
+
+
+@lru_cache(maxsize=1024)
 def _keyword_at(location: str) -> tuple[dict[str, Any], str] | None:
     """The schema object and keyword an absolute keyword location ('…/defs.schema.json#/$defs/title/pattern') names."""
     uri, _, fragment = location.partition("#")
