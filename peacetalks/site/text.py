@@ -119,7 +119,37 @@ class Renderer:
         return url + (f"#{fragment}" if fragment else "")
 
 
+# The HTML record Markdown may become: an allow-list of tags, attributes and URL schemes
+# (defence in depth: markdown-it already renders no raw HTML and validates links).
+_ALLOWED_TAGS = {"p", "a", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "h2", "h3", "h4", "h5", "h6", "br", "hr"}
+_ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
+_URL_SCHEMES = {"http", "https", "mailto"}
+# Characters of Markdown syntax, encoded inside attribute values too: Python-Markdown reads
+# the generated page again, and must find nothing there to make into a link or a tag.
+_IN_ATTRIBUTE = {ord(c): f"&#{ord(c)};" for c in "[]()*_`\\!~{}|<>"}
+_ATTRIBUTE_VALUE = re.compile(r'="([^"]*)"')
+
+
+def sanitise(html: str) -> str:
+    """Keep only the allowed tags, attributes and URL schemes of HTML made from record text."""
+    import nh3
+
+    return nh3.clean(
+        html,
+        tags=_ALLOWED_TAGS,
+        attributes=_ALLOWED_ATTRIBUTES,
+        url_schemes=_URL_SCHEMES,
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
 def _inert_text(html: str) -> str:
-    """Entity-encode Markdown syntax in the text between tags, so no engine re-reads it."""
-    parts = _TAG.split(html)
-    return "".join(part if index % 2 else part.translate(_ENTITIES_IN_HTML) for index, part in enumerate(parts))
+    """Sanitise, then entity-encode Markdown syntax between tags and inside attribute values,
+    so that no Markdown engine reading the page re-reads what is already HTML."""
+    parts = _TAG.split(sanitise(html))
+    return "".join(_inert_tag(part) if index % 2 else part.translate(_ENTITIES_IN_HTML) for index, part in enumerate(parts))
+
+
+def _inert_tag(tag: str) -> str:
+    return _ATTRIBUTE_VALUE.sub(lambda m: '="' + m.group(1).translate(_IN_ATTRIBUTE) + '"', tag)

@@ -35,7 +35,9 @@ def _colours(browser: Any, site: Path, scheme: str) -> tuple[float, float, str]:
     page = context.new_page()
     page.goto((site / "explore" / "timeline.html").as_uri())
     background = page.evaluate("getComputedStyle(document.body).backgroundColor")
-    text = page.evaluate("(() => { const t = document.querySelector('svg.peacetalks-timeline text'); return t ? getComputedStyle(t).fill : ''; })()")
+    text = page.evaluate(
+        "(() => { const t = document.querySelector('svg.peacetalks-timeline text'); return t ? getComputedStyle(t).fill : ''; })()"
+    )
     chosen = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
     context.close()
     return _luminance(background), _luminance(text), chosen
