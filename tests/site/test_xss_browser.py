@@ -105,7 +105,7 @@ def test_no_page_runs_record_text(browser: Any, xss_site: Path) -> None:
             try:
                 element.focus(timeout=200)
                 element.hover(timeout=200, force=True)
-            except Exception:  # noqa: BLE001 - hidden or detached elements cannot be hovered
+            except Exception:
                 continue
         injected = page.evaluate(
             "[...document.querySelectorAll('main *')].filter(e => [...e.attributes].some(a => /^on/i.test(a.name) || a.name === 'autofocus')).length"
