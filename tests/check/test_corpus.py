@@ -81,10 +81,19 @@ GENERATED: dict[str, Callable[[Path], None]] = {
     "huge-source-text": _huge_source_text,
     "unknown-ids-20000-against-2000-actors": _unknown_actors,
 }
-# Not in the corpus (their output is that of a smaller case): bench/ times them too, to show the
-# time grows linearly.
+
+
+# Not in the corpus (their output is that of a smaller case): bench/ times them too, to show how
+# the time grows, up to the most errors a 1 MB file can hold.
+def _errors_in_one_compact_file(records: Path) -> None:
+    """The most errors a record file can hold: 300,000 wrong aliases written without spaces (600 kB)."""
+    actor = _actor("gammaland", "Gammaland", aliases=[1] * 300_000)
+    (records / "actors" / "gammaland.json").write_text(json.dumps(actor, separators=(",", ":")), "utf-8")
+
+
 BENCH_ONLY: dict[str, Callable[[Path], None]] = {
     "errors-8000-in-one-file": _errors_in_one_file(8_000),
+    "errors-300000-in-one-compact-file": _errors_in_one_compact_file,
 }
 
 # The check's own environment, without GitHub Actions annotations (tested separately).
