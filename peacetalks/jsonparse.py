@@ -12,6 +12,7 @@ import math
 import re
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -340,16 +341,25 @@ class _Positions:
 
 
 def _positions(text: str) -> _Positions:
-    """Offsets of every value (and of every object key) by JSON pointer."""
+    """Offsets of every value (and of every object key) by JSON pointer.
+
+    Runs once per file with problems, over every value: kept lean (the scanner called directly,
+    scalar array items handled in the loop), as a 1 MB file may hold 300,000 values."""
     values: dict[str, int] = {}
     keys: dict[str, int] = {}
     rejected: list[tuple[str, int]] = []
-    decoder = json.JSONDecoder(parse_int=_lenient_int)
+    scan: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder(parse_int=_lenient_int).scan_once  # type: ignore[attr-defined]
     ws = re.compile(r"[ \t\n\r]*")
 
     def skip(pos: int) -> int:
         match = ws.match(text, pos)
         return match.end() if match else pos
+
+    def scalar(pos: int, pointer: str) -> int:
+        value, end = scan(text, pos)
+        if _unsafe_number(value):
+            rejected.append((pointer, pos))
+        return int(end)
 
     def walk(pos: int, pointer: str, depth: int) -> int:
         pos = skip(pos)
@@ -363,7 +373,7 @@ def _positions(text: str) -> _Positions:
                 return pos + 1
             while True:
                 key_start = pos
-                key, pos = decoder.raw_decode(text, pos)
+                key, pos = scan(text, pos)
                 child = f"{pointer}/{escape_pointer(str(key))}"
                 if child in keys:
                     rejected.append((child, key_start))
@@ -381,19 +391,21 @@ def _positions(text: str) -> _Positions:
                 return pos + 1
             index = 0
             while True:
-                pos = walk(pos, f"{pointer}/{index}", depth + 1)
+                item = f"{pointer}/{index}"
+                if text[pos] in "[{" or depth + 1 > MAX_DEPTH:
+                    pos = walk(pos, item, depth + 1)
+                else:  # a scalar item: what walk() would do, without the call
+                    values.setdefault(item, pos)
+                    pos = scalar(pos, item)
                 pos = skip(pos)
                 index += 1
                 if text[pos] == ",":
-                    pos += 1
+                    pos = skip(pos + 1)
                     continue
                 return pos + 1
-        scalar, end = decoder.raw_decode(text, pos)
-        if _unsafe_number(scalar):
-            rejected.append((pointer, pos))
-        return int(end)
+        return scalar(pos, pointer)
 
-    with contextlib.suppress(ValueError, IndexError):
+    with contextlib.suppress(ValueError, IndexError, StopIteration):
         walk(0, "", 0)
     return _Positions(values, keys, rejected)
 
