@@ -171,6 +171,7 @@ class Site:
         self.graph = graph
         self.renderer = renderer
         self.settings = settings
+        self._schema_texts: dict[str, Markup] = {}
 
     @cached_property
     def derived(self) -> Derived:
@@ -215,8 +216,12 @@ class Site:
         return Markup(f"{url_attr(self.settings.repo_url)}/issues/new?{query}")
 
     def schema_text(self, text: str, page: str) -> Markup:
-        """An annotation of the schemas (an act's definition), which may hold Markdown code spans."""
-        return self.renderer.inline_html(text, page, "schema/defs.schema.json\0")
+        """An annotation of the schemas (an act's definition), which may hold Markdown code spans.
+
+        Rendered once per text: the schemas' definitions hold no links, so the page does not matter."""
+        if text not in self._schema_texts:
+            self._schema_texts[text] = self.renderer.inline_html(text, page, "schema/defs.schema.json\0")
+        return self._schema_texts[text]
 
     def markdown(self, record: Record, pointer: str, value: Any, page: str, *, inline: bool = False) -> Markup | None:
         if not isinstance(value, str):
