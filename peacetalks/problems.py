@@ -139,9 +139,15 @@ class Suggester:
 
     def _search(self, word: str) -> str | None:
         near = self._neighbours(word) if len(self._candidates) > 8 else []
-        found = difflib.get_close_matches(word, near, n=1, cutoff=CUTOFF) if near else []
-        if found:
-            return found[0]
+        if near:  # a few at most: their ratio straight away (get_close_matches' quick bounds would pass)
+            matcher = difflib.SequenceMatcher(b=word)
+            scored = []
+            for candidate in near:
+                matcher.set_seq1(candidate)
+                scored.append((matcher.ratio(), candidate))
+            best = max(scored)  # as get_close_matches: the highest ratio, then the greatest candidate
+            if best[0] >= CUTOFF:
+                return best[1]
         if self._budget[0] < len(self._candidates):
             return None  # the slow search has had its share of this run
         self._budget[0] -= len(self._candidates)
