@@ -22,11 +22,9 @@ from .schemas import WILDCARD, FieldRule, fast_validator, field_rules, load_sche
 
 if TYPE_CHECKING:  # imported where used: a valid record needs neither
     import jsonschema
-    from markdown_it import MarkdownIt
 
 PLACEHOLDER = re.compile(r"^TODO\b")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-_SAFE_LINK = re.compile(r"^(https?:|mailto:|#|/|\./|\.\./|[^:/?#]+([/?#]|$))", re.IGNORECASE)
 _WS = re.compile(r"\s+")
 # JSON Schema's (ECMA-262) whitespace, as the text patterns see it: Python's \s without U+FEFF.
 _BLANK = re.compile("[\\s\ufeff]*")
@@ -589,66 +587,13 @@ def _resolve_pointer(data: Any, pointer: str) -> Any:
 # Dates repeat across records; a Span is immutable, and errors are raised afresh (not cached).
 _parse_date = cache(edtf.parse_record_date)
 
-_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
-
-
-@cache
-def _markdown_parser() -> MarkdownIt:
-    from markdown_it import MarkdownIt
-
-    parser = MarkdownIt("commonmark")
-    parser.validateLink = lambda url: True  # type: ignore[method-assign]  # report unsafe links, do not drop them
-    return parser
-
 
 def markdown_problems(text: str) -> list[str]:
-    """Raw HTML and unsafe link targets in a Markdown field."""
-    if "<" not in text and "[" not in text and "&" not in text:
-        return []
-    if _plainly_safe(text):
-        return []
-    problems: list[str] = []
-    opened: set[str] = set()  # tags already reported: their closing tags are not reported again
-    for token in _markdown_parser().parse(text):
-        for item in [token, *(token.children or [])]:
-            if item.type in ("html_block", "html_inline"):
-                tag = _TAG.match(item.content.strip())
-                if tag and tag.group(1) and tag.group(2).lower() in opened:
-                    continue
-                if tag:
-                    opened.add(tag.group(2).lower())
-                problems.append(
-                    f"raw HTML {quoted(item.content.strip(), 40)} is not allowed in Markdown: describe it in words, or use Markdown syntax"
-                )
-            for attr in ("href", "src"):
-                target = item.attrGet(attr)
-                if isinstance(target, str) and not _SAFE_LINK.match(target.strip()):
-                    problems.append(
-                        f"link to {quoted(target, 50)} is not allowed: links may only go to http(s):, mailto: or relative addresses"
-                    )
-    return problems
+    """Raw HTML, unsafe link targets and too-deep nesting in a Markdown field (peacetalks.markdown:
+    the parse the site and the data files then render)."""
+    from . import markdown
 
-
-# Where a link destination can start: after `](` (inline link or image) or `]:` (definition).
-_DESTINATION = re.compile(r"\](?:\(|:)[ \n]*([^ \n]*)")
-_NOT_PLAIN = re.compile(r"[<&\\\x00-\x09\x0b-\x1f\x7f]")
-
-
-def _plainly_safe(text: str) -> bool:
-    """True when the text can hold no raw HTML and no unsafe link, without parsing it.
-
-    Without `<` (HTML, autolinks, <destinations>), `&` (entities), backslash escapes and
-    control characters, every destination the parser could find begins where
-    _DESTINATION matches and is a prefix of what it captures (it may stop earlier, at an
-    unbalanced `)`). If every capture is safe, so is every destination: each safe prefix
-    of _SAFE_LINK is free of `)`, and a cut before the first `:/?#` stays relative."""
-    if _NOT_PLAIN.search(text):
-        return False
-    for match in _DESTINATION.finditer(text):
-        target = match.group(1)
-        if not target or target.startswith(")") or not _SAFE_LINK.match(target):
-            return False
-    return True
+    return markdown.problems(text)
 
 
 def _ordered(record: Record, pointer: str, entries: list[Any], key: str) -> Iterator[Problem]:

@@ -1,19 +1,17 @@
-"""Cell text for the data files: Markdown reduced to plain text, and spreadsheet-safe CSV cells."""
+"""Cell text for the data files: Markdown reduced to plain text, and spreadsheet-safe CSV cells.
+
+Markdown is read by the parser the check used (peacetalks.markdown), from the same parse: a
+link's address is shown as written."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
 
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from ..markdown import tokens as parse_markdown
 from . import parallel
-
-_MD = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-_MD.disable(["image", "html_block", "html_inline"])
-# Plain text shows a link's address as written: skip percent-encoding it (validation still applies).
-_MD.normalizeLink = lambda url: url  # type: ignore[method-assign]
 
 # OWASP "CSV Injection": a cell starting with one of these may be run as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -108,7 +106,7 @@ def parsed_text(markdown: str) -> str:
     prefix: list[str] = []  # list-item markers waiting for their first paragraph
     ordinals: list[int] = []  # for each open list: the next number, or -1 for a bullet list
     lists = 0
-    for token in _MD.parse(markdown):
+    for token in parse_markdown(markdown):
         kind = token.type
         if kind in ("bullet_list_open", "ordered_list_open"):
             lists += not ordinals
@@ -117,7 +115,7 @@ def parsed_text(markdown: str) -> str:
             ordinals.pop()
         elif kind == "list_item_open":
             prefix.append(_marker(ordinals))
-        elif kind in ("inline", "code_block", "fence"):
+        elif kind in ("inline", "code_block", "fence", "html_block"):  # raw HTML (refused by the check) as text
             text = _inline(token.children or []) if kind == "inline" else token.content.rstrip("\n")
             blocks.append(("".join(prefix) + text, lists if ordinals else 0))
             prefix.clear()
@@ -151,7 +149,7 @@ def _inline(children: list[Token]) -> str:
     starts: list[int] = []
     for child in children:
         kind = child.type
-        if kind in ("text", "code_inline"):
+        if kind in ("text", "code_inline", "html_inline"):
             parts.append(child.content)
         elif kind == "softbreak":
             parts.append(" ")

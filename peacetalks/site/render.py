@@ -25,7 +25,7 @@ from ..load import Dataset, Record
 from ..problems import Problem
 from . import feed, fieldref, timeline
 from .graph import Graph, Key, build_graph
-from .text import Renderer, md_paragraphs, md_text, url_attr
+from .text import Renderer, html_block, md_paragraphs, md_separator, md_text, url_attr
 from .views import (
     VIEWS,
     Settings,
@@ -77,7 +77,7 @@ def _finalize(value: Any) -> Any:
 
 
 def _join(values: Any, separator: str = ", ") -> Markup:
-    return Markup(md_text(separator)).join(_finalize(v) for v in values or [])
+    return md_separator(separator).join(_finalize(v) for v in values or [])
 
 
 @cache
@@ -93,6 +93,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["join"] = _join
     env.filters["paragraphs"] = md_paragraphs
+    env.filters["html_block"] = html_block
     return env
 
 
@@ -415,7 +416,16 @@ def timeline_view(site: Site, page: str) -> dict[str, Any]:
                 )
             ),
         }
-    return {"svg": Markup(svg) if svg else None, "events": events, "legend": timeline_key(rows), "recent": recent, "limited": limited}
+    event_rows = [
+        [{"date": {"iso": e["iso"], "words": e["date"], "inferred": False}}, {"text": e["what"]}, {"link": e["link"]}] for e in events
+    ]
+    return {
+        "svg": Markup(svg) if svg else None,
+        "event_rows": event_rows,
+        "legend": timeline_key(rows),
+        "recent": recent,
+        "limited": limited,
+    }
 
 
 def timeline_key(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -453,7 +463,7 @@ def demand_meeting_matrix(site: Site, page: str) -> dict[str, Any]:
         items = at.get((demand_id, meeting_id))
         if not items:
             return "", None
-        url = site.link(page, ("demands", demand_id), anchor=occasion_anchor(items[0].id))["url"]
+        url = site.link(page, ("demands", demand_id), anchor=occasion_anchor(items[0].id))["href"]
         return ", ".join(dict.fromkeys(act_label(i.act) for i in items)), url
 
     demands = sorted({d for d, _ in at}, key=lambda i: (sort_key(first_date(site.occasions(i))), i))
@@ -484,7 +494,7 @@ def party_topic_matrix(site: Site, page: str) -> dict[str, Any]:
     def cell(actor: str, topic: str) -> tuple[str, Markup | None]:
         if (actor, topic) not in counts:
             return "", None
-        return str(counts[(actor, topic)]), site.link(page, ("topics", topic))["url"]
+        return str(counts[(actor, topic)]), site.link(page, ("topics", topic))["href"]
 
     return _matrix(
         site,
@@ -521,15 +531,16 @@ def _matrix(
     rank = {c: i for i, c in enumerate(cols[1])}
     body = []
     for r in rows[1]:
-        cells = [dict(zip(("text", "url"), cell(r, c), strict=True)) for c in cols[1]] if as_matrix else []
+        cells = [dict(zip(("text", "href"), cell(r, c), strict=True)) for c in cols[1]] if as_matrix else []
         listed = [col_links[rank[c]] for c in sorted(entries.get(r, []), key=rank.__getitem__)]
-        body.append({"link": site.link(page, (rows[0], r)), "cells": cells, "listed": listed})
+        row = {"link": site.link(page, (rows[0], r))}
+        body.append([row, *cells] if as_matrix else [row, {"links": listed}])
     return {
         "heading": heading,
         "intro": intro,
         "row_noun": COLLECTIONS[rows[0]].singular.capitalize(),
         "col_noun": cols[0].capitalize(),
-        "columns": col_links,
+        "columns": [{"link": link} for link in col_links],
         "rows": body,
         "as_matrix": as_matrix,
     }
