@@ -6,13 +6,11 @@ scanner that records where every value starts."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -340,73 +338,95 @@ class _Positions:
     rejected: list[tuple[str, int]]  # duplicate keys and NaN/Infinity, in text order
 
 
+# The tokens of JSON text: a string, a structural character, or a bare word (a number, true,
+# false, null; NaN and Infinity, which the parser rejects but a text may hold). Whitespace
+# between tokens is skipped by finditer.
+_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}:,]|[^\s\[\]{}:,"]+')
+_INTEGER = re.compile(r"-?[0-9]+")
+
+
+def _unsafe_bare(word: str) -> bool:
+    """True for a bare word the strict parser rejects as a number: NaN, Infinity, or beyond what
+    JSON tools hold. Raises ValueError for a word that is no JSON at all."""
+    if word in ("true", "false", "null"):
+        return False
+    if word in ("NaN", "Infinity", "-Infinity"):
+        return True
+    if _INTEGER.fullmatch(word):
+        return len(word) > 17 or abs(int(word)) > MAX_SAFE_INTEGER
+    return not math.isfinite(float(word))
+
+
 def _positions(text: str) -> _Positions:
     """Offsets of every value (and of every object key) by JSON pointer.
 
-    Runs once per file with problems, over every value: kept lean (the scanner called directly,
-    scalar array items handled in the loop), as a 1 MB file may hold 300,000 values."""
+    Runs once per file with problems, over every value of it (a 1 MB file may hold 300,000):
+    one pass over the tokens with a stack, no call per value."""
     values: dict[str, int] = {}
     keys: dict[str, int] = {}
     rejected: list[tuple[str, int]] = []
-    scan: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder(parse_int=_lenient_int).scan_once  # type: ignore[attr-defined]
-    ws = re.compile(r"[ \t\n\r]*")
-
-    def skip(pos: int) -> int:
-        match = ws.match(text, pos)
-        return match.end() if match else pos
-
-    def scalar(pos: int, pointer: str) -> int:
-        value, end = scan(text, pos)
-        if _unsafe_number(value):
-            rejected.append((pointer, pos))
-        return int(end)
-
-    def walk(pos: int, pointer: str, depth: int) -> int:
-        pos = skip(pos)
-        values.setdefault(pointer, pos)
-        if depth > MAX_DEPTH or pos >= len(text):
-            raise ValueError("too deep or truncated")
-        char = text[pos]
-        if char == "{":
-            pos = skip(pos + 1)
-            if text[pos] == "}":
-                return pos + 1
-            while True:
-                key_start = pos
-                key, pos = scan(text, pos)
-                child = f"{pointer}/{escape_pointer(str(key))}"
+    # Each open array or object: [pointer, is it an array, index of the next item or the key
+    # of the current member]. `expect` is what comes next: "value", "key", "colon" or "after".
+    stack: list[list[Any]] = []
+    expect, pointer = "value", ""
+    try:
+        for match in _TOKEN.finditer(text):
+            token, start = match.group(), match.start()
+            if expect == "first":  # just after "[": an item, or the end of an empty array
+                if token == "]":
+                    stack.pop()
+                    expect = "after"
+                    continue
+                expect = "value"
+            if expect == "value":
+                values.setdefault(pointer, start)
+                if len(stack) > MAX_DEPTH:
+                    break
+                if token == "{":
+                    stack.append([pointer, False, ""])
+                    expect = "key"
+                elif token == "[":
+                    stack.append([pointer, True, 0])
+                    expect, pointer = "first", f"{pointer}/0"
+                elif token in "]}:,":
+                    break  # not a value
+                else:
+                    if token[0] != '"' and _unsafe_bare(token):
+                        rejected.append((pointer, start))
+                    expect = "after"
+            elif expect == "key":
+                if token == "}" and stack[-1][2] == "":
+                    stack.pop()  # an empty object
+                    expect = "after"
+                    continue
+                if token[0] != '"':
+                    break
+                child = f"{stack[-1][0]}/{escape_pointer(str(json.loads(token)))}"
                 if child in keys:
-                    rejected.append((child, key_start))
-                keys.setdefault(child, key_start)
-                pos = skip(pos)
-                pos = walk(pos + 1, child, depth + 1)  # past the colon
-                pos = skip(pos)
-                if text[pos] == ",":
-                    pos = skip(pos + 1)
-                    continue
-                return pos + 1
-        if char == "[":
-            pos = skip(pos + 1)
-            if text[pos] == "]":
-                return pos + 1
-            index = 0
-            while True:
-                item = f"{pointer}/{index}"
-                if text[pos] in "[{" or depth + 1 > MAX_DEPTH:
-                    pos = walk(pos, item, depth + 1)
-                else:  # a scalar item: what walk() would do, without the call
-                    values.setdefault(item, pos)
-                    pos = scalar(pos, item)
-                pos = skip(pos)
-                index += 1
-                if text[pos] == ",":
-                    pos = skip(pos + 1)
-                    continue
-                return pos + 1
-        return scalar(pos, pointer)
-
-    with contextlib.suppress(ValueError, IndexError, StopIteration):
-        walk(0, "", 0)
+                    rejected.append((child, start))
+                keys.setdefault(child, start)
+                stack[-1][2] = child
+                expect = "colon"
+            elif expect == "colon":
+                if token != ":":
+                    break
+                expect, pointer = "value", stack[-1][2]
+            else:  # after a value
+                if not stack:
+                    break
+                frame = stack[-1]
+                if token == ",":
+                    if frame[1]:
+                        frame[2] += 1
+                        expect, pointer = "value", f"{frame[0]}/{frame[2]}"
+                    else:
+                        expect = "key"
+                elif token == ("]" if frame[1] else "}"):
+                    stack.pop()
+                else:
+                    break
+    except (ValueError, IndexError):
+        pass  # the text stops being JSON here: what was found so far stands
     return _Positions(values, keys, rejected)
 
 
