@@ -5,7 +5,6 @@ schema skips the cross-record rules, which assume the schema's shapes."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import unicodedata
@@ -393,8 +392,7 @@ def rule_problems(dataset: Dataset, records: list[Record]) -> list[Problem]:
         problems.extend(_spans(record))
         problems.extend(_placeholders(record))
         problems.extend(record_rules.record_problems(record, dataset))
-        if record.collection == "sources":
-            problems.extend(_snapshot(record, dataset))
+        problems.extend(_snapshot(record, dataset))
     problems.extend(record_rules.symmetric_problems(dataset, records))
     return problems
 
@@ -648,16 +646,10 @@ def _placeholders(record: Record) -> Iterator[Problem]:
 
 
 def _snapshot(record: Record, dataset: Dataset) -> Iterator[Problem]:
-    text = dataset.source_texts.get(record.id)
-    if text is None:
-        return
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    if record.data["text_sha256"] != digest:
-        yield _at(
-            record,
-            "/text_sha256",
-            f"does not match records/sources/{record.id}.txt: if the stored text was changed on purpose, set text_sha256 to '{digest}'",
-        )
+    """The source rules (stored text, licence, translations): peacetalks.sources.rules."""
+    from .sources import rules
+
+    return rules.problems(record, dataset)
 
 
 __all__ = ["closest", "markdown_problems", "validate"]

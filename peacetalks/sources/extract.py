@@ -1,0 +1,149 @@
+"""The main text of a saved web page, a PDF or a text file, as paragraphs.
+
+A page's article is found by trafilatura (navigation, footers, asides, scripts and styles are
+dropped); a PDF's text by pypdf, without the lines repeated on every page (running headers,
+footers, page numbers); a text file is read as UTF-8. The result is the stored form: each
+paragraph on one line (NFC, whitespace runs as one space), paragraphs separated by a blank
+line, a final newline."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..quotes import normalise
+
+MAX_INPUT_BYTES = 50_000_000
+_BLANK = re.compile(r"\n\s*\n")
+_DIGITS = re.compile(r"\d+")
+
+
+@dataclass(frozen=True)
+class Extracted:
+    text: str  # the stored form: paragraphs separated by blank lines, final newline
+    kind: str  # "html", "pdf" or "text"
+    title: str | None = None
+    authors: tuple[str, ...] = field(default=())
+    published: str | None = None  # YYYY-MM-DD, when the page's markup states it
+    publisher: str | None = None
+
+
+class ExtractError(Exception):
+    """The file cannot be read as a page, a PDF or a text: the message says why and what to do."""
+
+
+def stored_form(paragraphs: list[str]) -> str:
+    kept = [p for p in (normalise(p) for p in paragraphs) if p]
+    return "\n\n".join(kept) + "\n" if kept else ""
+
+
+def paragraphs(text: str) -> list[str]:
+    """The paragraphs of a stored text: its blank-line-separated blocks, normalised."""
+    return [p for p in (normalise(block) for block in _BLANK.split(text)) if p]
+
+
+def file_kind(path: Path, head: bytes) -> str:
+    suffix = path.suffix.lower()
+    if suffix == ".pdf" or head.startswith(b"%PDF-"):
+        return "pdf"
+    if suffix in (".html", ".htm", ".xhtml", ".mhtml") or head.lstrip()[:1] == b"<":
+        return "html"
+    return "text"
+
+
+def extract(path: Path) -> Extracted:
+    try:
+        size = path.stat().st_size
+        if size > MAX_INPUT_BYTES:
+            raise ExtractError(f"the file is {size:,} bytes; at most {MAX_INPUT_BYTES:,} bytes are read: save only the article")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ExtractError(f"cannot read the file: {exc.strerror}") from None
+    kind = file_kind(path, raw[:64])
+    if kind == "pdf":
+        result = _pdf(raw)
+    elif kind == "html":
+        result = _html(_decode(raw))
+    else:
+        result = Extracted(stored_form(_BLANK.split(_decode(raw))), "text")
+    if not result.text:
+        raise ExtractError(f"no text found in this {_NAMES[kind]}: {_EMPTY_HINT[kind]}")
+    return result
+
+
+_NAMES = {"pdf": "PDF", "html": "page", "text": "text file"}
+_EMPTY_HINT = {
+    "pdf": "a scanned PDF holds images, not text: save the text from the publisher's page instead",
+    "html": "save the page after it has loaded (the article may be filled in by a script), or save its text",
+    "text": "the file is empty",
+}
+
+
+def _decode(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ExtractError(f"invalid UTF-8 at byte {exc.start} (0x{raw[exc.start]:02x}): save the file as UTF-8") from None
+
+
+def _html(html: str) -> Extracted:
+    import trafilatura
+
+    text = trafilatura.extract(
+        html, include_comments=False, include_tables=True, include_images=False, favor_precision=True, deduplicate=False
+    )
+    meta = trafilatura.extract_metadata(html, extensive=False)
+    authors = tuple(a.strip() for a in (meta.author or "").split(";") if a.strip()) if meta else ()
+    date = meta.date if meta and isinstance(meta.date, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", meta.date) else None
+    return Extracted(
+        stored_form((text or "").split("\n")),
+        "html",
+        title=(meta.title or None) if meta else None,
+        authors=authors,
+        published=date,
+        publisher=(meta.sitename or None) if meta else None,
+    )
+
+
+def _pdf(raw: bytes) -> Extracted:
+    import io
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(raw))
+        pages = [page.extract_text() or "" for page in reader.pages]
+        info = reader.metadata
+    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
+        raise ExtractError(f"not a readable PDF ({exc}): save it again from the publisher, or save its text") from None
+    lines = [[line.strip() for line in page.splitlines()] for page in pages]
+    repeated = _repeated(lines) if len(pages) > 1 else set()
+    blocks: list[str] = []
+    for page in lines:
+        current: list[str] = []
+        for line in page:
+            if not line or _DIGITS.sub("#", line) in repeated or re.fullmatch(r"(page\s*)?\d+(\s*(of|/)\s*\d+)?", line, re.I):
+                if current and not line:
+                    blocks.append(" ".join(current))
+                    current = []
+                continue
+            current.append(line)
+            if re.search(r"[.!?:\"”’)]$", line):
+                blocks.append(" ".join(current))
+                current = []
+        if current:
+            blocks.append(" ".join(current))
+    title = str(info.title) if info is not None and info.title else None
+    author = str(info.author) if info is not None and info.author else None
+    return Extracted(stored_form(blocks), "pdf", title=title, authors=(author,) if author else ())
+
+
+def _repeated(pages: list[list[str]]) -> set[str]:
+    """Lines found on more than half the pages (digits ignored): running headers and footers."""
+    counts: Counter[str] = Counter()
+    for page in pages:
+        counts.update({_DIGITS.sub("#", line) for line in page if line})
+    return {line for line, n in counts.items() if n > len(pages) / 2}
