@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed
 
-.PHONY: setup site check build export serve test lint typecheck browser bench pins clean fmt tools
+.PHONY: setup site check build export release serve test lint typecheck browser bench pins clean fmt tools
 
 setup: $(DEV)
 
@@ -31,6 +31,9 @@ build: site
 
 export: $(RUNTIME)
 	$(BIN)/python build.py export --out site/data
+
+release: $(RUNTIME)
+	$(BIN)/python build.py release --out dist
 
 fmt: $(RUNTIME)
 	$(BIN)/python build.py fmt

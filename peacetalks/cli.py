@@ -71,6 +71,21 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _release(args: argparse.Namespace) -> int:
+    from .output import OutputError
+    from .release import release
+
+    result = release(args.records, args.out)
+    if isinstance(result, OutputError):
+        print(result.format(), file=sys.stderr)
+        return 1
+    if isinstance(result, list):
+        report(result)
+        return 1
+    print(f"wrote release {printable(str(Path(args.out) / result.name))}")
+    return 0
+
+
 def _new(args: argparse.Namespace) -> int:
     from .contrib.new import OccasionRequest, new_command
 
@@ -124,6 +139,8 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--out", default=DEFAULT_SITE, metavar="DIR", help=f"where the site goes (default: site); {refusal}")
     export = command("export", _export, "Check, then write the data files alone (CSV, JSON, SQLite, datapackage.json).")
     export.add_argument("--out", required=True, metavar="DIR", help=f"where the data files go; {refusal}")
+    release = command("release", _release, "Check, then write the release zip peacetalks-data-<version>.zip into --out.")
+    release.add_argument("--out", default="dist", metavar="DIR", help=f"where the zip goes (default: dist); {refusal}")
     new = command(
         "new",
         _new,
