@@ -160,6 +160,9 @@ def parser() -> argparse.ArgumentParser:
     quote = command("quote", _quote, "Find words in a source's stored text and print them exactly, ready to paste as a quote.")
     quote.add_argument("source", help="the source's id (records/sources/<id>.txt)")
     quote.add_argument("words", help="the words to find: case, whitespace, quotation marks and dashes may differ")
+    from .sources.command import register as register_source
+
+    register_source(commands, DEFAULT_RECORDS)
     synth = commands.add_parser(
         "synth",
         help="Write N synthetic records for benchmarks.",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
 from ..quotes import normalise
@@ -96,7 +97,9 @@ def _html(html: str) -> Extracted:
     )
     meta = trafilatura.extract_metadata(html, extensive=False)
     authors = tuple(a.strip() for a in (meta.author or "").split(";") if a.strip()) if meta else ()
-    date = meta.date if meta and isinstance(meta.date, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", meta.date) else None
+    date = _meta_date(html) or (
+        meta.date if meta and isinstance(meta.date, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", meta.date) else None
+    )
     return Extracted(
         stored_form((text or "").split("\n")),
         "html",
@@ -105,6 +108,32 @@ def _html(html: str) -> Extracted:
         published=date,
         publisher=(meta.sitename or None) if meta else None,
     )
+
+
+_DATE_META = {"article:published_time", "datepublished", "date", "dc.date.issued", "dcterms.date", "dcterms.issued"}
+
+
+class _Meta(HTMLParser):
+    """The first publication date a page's meta tags state (YYYY-MM-DD): what the page says, not a guess."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.date: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag != "meta" or self.date is not None:
+            return
+        values = {name: value or "" for name, value in attrs}
+        names = {values.get(key, "").lower() for key in ("property", "name", "itemprop")}
+        found = re.match(r"(\d{4}-\d{2}-\d{2})(?:$|T)", values.get("content", ""))
+        if names & _DATE_META and found:
+            self.date = found.group(1)
+
+
+def _meta_date(html: str) -> str | None:
+    parser = _Meta()
+    parser.feed(html[:200_000])
+    return parser.date
 
 
 def _pdf(raw: bytes) -> Extracted:

@@ -19,7 +19,6 @@ from ..load import Dataset, Record
 from ..problems import Problem
 from ..quotes import closest, describe, normalise
 from . import licence
-from .extract import paragraphs
 
 MAX_PASSAGE = 1500  # characters: a quote with its sentence, not a page
 SHOWN_BROKEN = 3
@@ -148,7 +147,7 @@ def _numbered(text: str) -> Iterator[tuple[int, str]]:
 
 
 def _original_quotes(record: Record, dataset: Dataset) -> Iterator[Problem]:
-    for pointer, citation in _citations(record.data, ""):
+    for pointer, citation in citations(record.data, ""):
         original = citation.get("original_quote")
         if not isinstance(original, str):
             continue
@@ -176,17 +175,17 @@ def _original_quotes(record: Record, dataset: Dataset) -> Iterator[Problem]:
         )
 
 
-def _citations(data: Any, pointer: str) -> Iterator[tuple[str, dict[str, Any]]]:
+def citations(data: Any, pointer: str) -> Iterator[tuple[str, dict[str, Any]]]:
     """(pointer, citation) for every citation in the record: an object with a source and a quote."""
     if isinstance(data, dict):
         if "source" in data and "quote" in data:
             yield pointer, data
             return
         for key, value in data.items():
-            yield from _citations(value, f"{pointer}/{jsonparse.escape_pointer(key)}")
+            yield from citations(value, f"{pointer}/{jsonparse.escape_pointer(key)}")
     elif isinstance(data, list):
         for index, value in enumerate(data):
-            yield from _citations(value, f"{pointer}/{index}")
+            yield from citations(value, f"{pointer}/{index}")
 
 
 _INDEX: list[tuple[Dataset, dict[str, list[Quoted]]]] = []
@@ -201,7 +200,7 @@ def quoted_in(dataset: Dataset) -> dict[str, list[Quoted]]:
     for record in dataset.all():
         if '"quote"' not in record.text:
             continue
-        for pointer, citation in _citations(record.data, ""):
+        for pointer, citation in citations(record.data, ""):
             source = citation.get("source")
             if not isinstance(source, str):
                 continue
