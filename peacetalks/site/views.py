@@ -827,6 +827,7 @@ def source_view(site: Site, record: Record) -> dict[str, Any]:
         "notes": site.markdown(record, "/notes", data.get("notes"), page),
         "licence": data.get("licence"),
         "sha256": data.get("text_sha256"),
+        **_source_text_view(record),
         "cited_by": [{"heading": COLLECTIONS[name].name.capitalize(), "links": citing[name]} for name in COLLECTIONS if name in citing],
         "evidence": [],
         "second_hand": [],
@@ -835,6 +836,15 @@ def source_view(site: Site, record: Record) -> dict[str, Any]:
         "more": grouped_incoming(site, record, page, {(name, "cites") for name in COLLECTIONS}),
     }
     return view
+
+
+def _source_text_view(record: Record) -> dict[str, Any]:
+    """The text's licence and how quotes are verified. The page never shows the stored text, nor
+    gathers its quotes: the records quote most of a text between them, and one page of all of
+    them would show it whole; each quote stands on the page of the record that cites it."""
+    from ..sources import licence
+
+    return {"text_licence": licence.labels().get(licence.text_licence(record.data), ""), "verification": licence.verification(record.data)}
 
 
 VIEWS = {

@@ -1,7 +1,7 @@
 """The main text of a saved web page, a PDF or a text file, as paragraphs.
 
 A page's article is found by trafilatura (navigation, footers, asides, scripts and styles are
-dropped); a PDF's text by pypdf, without the lines repeated on every page (running headers,
+dropped); a PDF's text by pypdf (its layout mode, whose blank lines separate paragraphs), without the lines repeated on every page (running headers,
 footers, page numbers); a text file is read as UTF-8. The result is the stored form: each
 paragraph on one line (NFC, whitespace runs as one space), paragraphs separated by a blank
 line, a final newline."""
@@ -41,8 +41,10 @@ def stored_form(paragraphs: list[str]) -> str:
 
 
 def paragraphs(text: str) -> list[str]:
-    """The paragraphs of a stored text: its blank-line-separated blocks, normalised."""
-    return [p for p in (normalise(block) for block in _BLANK.split(text)) if p]
+    """The paragraphs of a stored text, normalised: its blank-line-separated blocks, or its lines
+    when it has no blank line (a text kept as received, one paragraph a line)."""
+    blocks = _BLANK.split(text.strip()) if _BLANK.search(text.strip()) else text.splitlines()
+    return [p for p in (normalise(block) for block in blocks) if p]
 
 
 def file_kind(path: Path, head: bytes) -> str:
@@ -144,7 +146,7 @@ def _pdf(raw: bytes) -> Extracted:
 
     try:
         reader = PdfReader(io.BytesIO(raw))
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = [page.extract_text(extraction_mode="layout") or "" for page in reader.pages]
         info = reader.metadata
     except (PdfReadError, ValueError, KeyError, TypeError) as exc:
         raise ExtractError(f"not a readable PDF ({exc}): save it again from the publisher, or save its text") from None
@@ -160,9 +162,6 @@ def _pdf(raw: bytes) -> Extracted:
                     current = []
                 continue
             current.append(line)
-            if re.search(r"[.!?:\"”’)]$", line):
-                blocks.append(" ".join(current))
-                current = []
         if current:
             blocks.append(" ".join(current))
     title = str(info.title) if info is not None and info.title else None

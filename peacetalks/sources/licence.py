@@ -39,6 +39,6 @@ def verification(data: Any) -> str:
     """How this source's quotes are verified, in words."""
     kind = text_licence(data)
     if kind == RESTRICTED:
-        return "against the stored quoted passages; the full text is not kept (its SHA-256 is), so `build.py source verify` confirms them against a local copy"
+        return "against the stored quoted passages; the full text is not kept (its SHA-256 is), so build.py source verify confirms them against a local copy"
     shown = "may be shown" if kind in OPEN else "is kept for verification only and never shown whole"
     return f"against the stored full text, which {shown}"

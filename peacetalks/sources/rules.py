@@ -135,10 +135,14 @@ def _restricted(record: Record, dataset: Dataset) -> Iterator[Problem]:
 
 
 def _numbered(text: str) -> Iterator[tuple[int, str]]:
-    """(first line number, normalised paragraph) for every paragraph of the text."""
+    """(first line number, normalised paragraph) for every paragraph of the text: blank-line
+    separated, or one a line when the text has no blank line (as `extract.paragraphs`)."""
     start, lines = None, []
+    by_line = "\n\n" not in text.strip().replace("\r", "")
     for number, line in enumerate([*text.splitlines(), ""], start=1):
-        if line.strip():
+        if line.strip() and by_line:
+            yield number, normalise(line)
+        elif line.strip():
             start = number if start is None else start
             lines.append(line)
         elif start is not None:
