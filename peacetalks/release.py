@@ -22,6 +22,7 @@ from .problems import Problem
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = "dist"
+RELEASES_DIR = "releases"  # in the built site: the zip of the version it was built as
 # Project files copied as they are: (path in the repository, path in the zip).
 PROJECT_FILES = (
     ("docs/data-dictionary.md", "data-dictionary.md"),
@@ -77,13 +78,15 @@ is MIT-licensed (`LICENSE`).
 """
 
 
-def members(dataset: Dataset, staging: Path) -> dict[str, bytes]:
-    """Every file of the release by its path in the zip (without the top folder)."""
+def members(dataset: Dataset, staging: Path, exported: bool = False) -> dict[str, bytes]:
+    """Every file of the release by its path in the zip (without the top folder), the data
+    files written into `staging` first unless `exported` says they are there already."""
     from .export import DOWNLOADS, write_exports
     from .export.version import created, dataset_version
     from .schemas import SCHEMA_DIR
 
-    write_exports(dataset, staging)
+    if not exported:
+        write_exports(dataset, staging)
     found = {
         f"data/{path.relative_to(staging).as_posix()}": path.read_bytes()
         for path in sorted(staging.rglob("*"))
@@ -110,8 +113,9 @@ def write_zip(path: Path, top: str, files: dict[str, bytes], created: str) -> No
             archive.writestr(info, files[name], compresslevel=9)
 
 
-def write_release(dataset: Dataset, out: Path) -> Path:
+def write_release(dataset: Dataset, out: Path, exported: Path | None = None) -> Path:
     """Write the release zip into `out` (created if needed), replacing only a zip of this name.
+    `exported`: a directory holding this dataset's data files already (the site's `data/`).
 
     The caller has checked that `out` may be written (`refuse`). Raises OSError."""
     from .export.version import created, dataset_version
@@ -123,12 +127,20 @@ def write_release(dataset: Dataset, out: Path) -> Path:
     if target.is_symlink() or (os.path.lexists(target) and not target.is_file()):
         raise IsADirectoryError(21, "not a regular file, left alone", str(target))
     with tempfile.TemporaryDirectory(prefix=".release-", dir=out) as scratch:
-        files = members(dataset, Path(scratch) / "data")
+        files = members(dataset, exported, True) if exported else members(dataset, Path(scratch) / "data")
         partial = Path(scratch) / target.name
         write_zip(partial, target.stem, files, created(dataset.root))
         os.chmod(partial, _FILE_MODE)
         os.replace(partial, target)
     return target
+
+
+def download_url(repo_url: str, version: str) -> str:
+    """Where a release's zip is once attached to its GitHub release (tag v<version>, as
+    CHANGELOG.md says to cut one); "" for a repository elsewhere or none."""
+    if not repo_url.startswith("https://github.com/"):
+        return ""
+    return f"{repo_url.rstrip('/')}/releases/download/v{version}/{zip_name(version)}"
 
 
 def release(records: Path, out: str | os.PathLike[str]) -> Path | list[Problem] | OutputError:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..load import Dataset
 from ..problems import Problem
-from . import feed
+from . import api, feed
 
 REPO = Path(__file__).resolve().parent.parent.parent
 CONFIG = REPO / "mkdocs.yml"
@@ -73,6 +73,7 @@ def build_site(dataset: Dataset, out: Path) -> list[Problem]:
         finally:
             logger.removeHandler(collector)
     write_exports(dataset, out / "data")
+    api.write_beside_data(dataset, out)  # the static JSON API and the release zip, from the data files
     return []
 
 

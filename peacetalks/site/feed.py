@@ -1,23 +1,37 @@
-"""Record changes from `git log` of the records directory: for the home page and an Atom feed.
+"""Record changes from `git log` of the records directory, and releases from CHANGELOG.md: for
+the home page and an Atom feed.
 
-Deterministic: the same commits give the same feed. Outside a git checkout there are no
-changes, and the feed is empty but valid. Every text written into the feed goes through
-xmltext.escape, so a commit subject or a file name cannot make it ill-formed."""
+The feed has an entry per release (peacetalks.export.version.releases) and one per commit that
+changed records, saying in words what changed ("added demand x", "demand x: title a → b"):
+the two trees of the commit's files compared by peacetalks/contrib/diff.py. Links are absolute
+when a site URL is configured (`site_url()`), relative to the feed otherwise.
+
+Deterministic: the same commits and changelog give the same feed. Outside a git checkout there
+are no changes, and the feed holds the releases alone. Every text written into the feed goes
+through xmltext.escape, so a commit subject or a file name cannot make it ill-formed."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import subprocess
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import jsonparse
 from ..collections import COLLECTIONS
+from ..contrib import diff
+from ..export.version import CHANGELOG, releases
 from . import xmltext
 from .xmltext import escape
 
 LIMIT = 50
+WORDS = 20  # lines of words per entry; the rest are counted
+MKDOCS_YML = Path(__file__).resolve().parent.parent.parent / "mkdocs.yml"
+_SITE_URL = re.compile(r"^site_url:[ \t]*['\"]?(https?://[^\s'\"#]+)['\"]?[ \t]*(?:#.*)?$", re.MULTILINE)
+_URL = re.compile(r"https?://[^\s<>\"'`\\]+")
 _NAMESPACE = uuid.UUID("6f1c9a52-3c55-4e53-9d8e-1f0b6c1f0a77")  # fixed: ids of entries are uuid5(commit)
 _VERBS = {"A": "added", "M": "changed", "D": "removed", "R": "renamed", "C": "copied", "T": "changed"}
 
@@ -35,6 +49,7 @@ class Change:
     time: int  # seconds since the epoch, committer date
     subject: str
     records: tuple[Touched, ...]
+    words: tuple[tuple[str, str, str], ...] = ()  # (collection, id, "added demand x") from the diff
 
     @property
     def date(self) -> dt.datetime:
@@ -74,7 +89,96 @@ def changes(records: Path, limit: int = LIMIT) -> list[Change]:
         return []
     if result.returncode != 0:
         return []
-    return [change for change in parse_log(result.stdout) if change.records]
+    found = [change for change in parse_log(result.stdout) if change.records]
+    return with_words(records, found)
+
+
+def site_url(config: Path = MKDOCS_YML) -> str:
+    """The site's address without a trailing slash: PEACETALKS_SITE_URL, else mkdocs.yml's
+    `site_url`; "" when neither is set (or is not an http(s) address): links stay relative."""
+    value = os.environ.get("PEACETALKS_SITE_URL", "").strip()
+    if not value:
+        try:
+            match = _SITE_URL.search(config.read_text("utf-8"))
+        except OSError:
+            match = None
+        value = match.group(1) if match else ""
+    return value.rstrip("/") if _URL.fullmatch(value) else ""
+
+
+def with_words(records: Path, found: list[Change]) -> list[Change]:
+    """The changes with what each commit changed in its records, in words (diff.diff_trees)."""
+    try:
+        prefix = subprocess.run(
+            ["git", "-C", str(records), "rev-parse", "--show-prefix"], capture_output=True, text=True, timeout=60, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return found
+    specs: list[str] = []
+    for change in found:
+        for t in change.records:
+            path = f"{prefix}{t.collection}/{t.id}.json"
+            if _SAFE_PATH.fullmatch(path):
+                specs += [f"{change.commit}^:{path}", f"{change.commit}:{path}"]
+    contents = _blobs(records, specs)
+    out = []
+    for change in found:
+        base: diff.Tree = {}
+        head: diff.Tree = {}
+        for t in change.records:
+            path = f"{prefix}{t.collection}/{t.id}.json"
+            for tree, spec in ((base, f"{change.commit}^:{path}"), (head, f"{change.commit}:{path}")):
+                value = _parsed(contents.get(spec))
+                if value is not None:
+                    tree[(t.collection, t.id)] = value
+        words = tuple((c.collection, c.id, xmltext.clean(c.text())) for c in diff.diff_trees(base, head))
+        out.append(Change(change.commit, change.time, change.subject, change.records, words))
+    return out
+
+
+_SAFE_PATH = re.compile(r"[A-Za-z0-9._/-]+")  # what `rev:path` can name on one line of cat-file's input
+
+
+def _parsed(raw: bytes | None) -> object:
+    if raw is None:
+        return None
+    value, _, error = jsonparse.parse(raw)
+    return value if error is None and isinstance(value, dict) else None
+
+
+def _blobs(records: Path, specs: list[str]) -> dict[str, bytes]:
+    """`rev:path` -> the file's bytes, for those that exist, in one `git cat-file --batch`."""
+    if not specs:
+        return {}
+    try:
+        result = subprocess.run(
+            ["git", "-C", str(records), "cat-file", "--batch"],
+            input="".join(f"{spec}\n" for spec in specs).encode(),
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    return _read_batch(result.stdout, specs) if result.returncode == 0 else {}
+
+
+def _read_batch(output: bytes, specs: list[str]) -> dict[str, bytes]:
+    found: dict[str, bytes] = {}
+    offset = 0
+    for spec in specs:
+        end = output.find(b"\n", offset)
+        if end < 0:
+            break
+        header = output[offset:end].split()
+        offset = end + 1
+        if len(header) == 3 and header[1] == b"blob" and header[2].isdigit():
+            size = int(header[2])
+            found[spec] = output[offset : offset + size]
+            offset += size + 1
+        elif len(header) == 3 and header[2].isdigit():
+            offset += int(header[2]) + 1  # a tree or other object at that path: skipped
+    return found
 
 
 _COMMIT = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")  # SHA-1 or SHA-256
@@ -122,38 +226,119 @@ def _stamp(moment: dt.datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def atom(entries: list[Change], updated: dt.datetime, title: str, labels: dict[tuple[str, str], str]) -> str:
-    """The Atom document. Links are relative to the feed, which sits at the site's root."""
+@dataclass(frozen=True)
+class Release:
+    version: str
+    day: str  # ISO date, from the changelog heading
+    notes: str  # the changelog's section for it, as written
+
+    @property
+    def date(self) -> dt.datetime:
+        return dt.datetime.strptime(self.day, "%Y-%m-%d").replace(tzinfo=dt.UTC)
+
+
+def changelog_releases(changelog: Path = CHANGELOG) -> list[Release]:
+    """Every release listed in the changelog, newest first, with its section's text."""
+    try:
+        text = changelog.read_text("utf-8")
+    except OSError:
+        return []
+    found = []
+    for version, day in releases(changelog):
+        heading = f"## [{version}] - {day}"
+        start = text.find(heading)
+        body = text[start + len(heading) :] if start >= 0 else ""
+        following = re.search(r"^## ", body, re.MULTILINE)
+        found.append(Release(version, day, (body[: following.start()] if following else body).strip()))
+    return found
+
+
+def atom(
+    entries: list[Change],
+    updated: dt.datetime,
+    title: str,
+    labels: dict[tuple[str, str], str],
+    released: list[Release] | None = None,
+    base: str | None = None,
+) -> str:
+    """The Atom document: the releases (`changelog_releases()`) and the record changes, newest first.
+
+    The changes keep their order (git's); each release goes before the first change older than it.
+    Links start with `base` (default: `site_url()` and a slash; "" keeps them relative to the
+    feed, which sits at the site's root)."""
+    prefix = (site_url() + "/" if site_url() else "") if base is None else base
     feed_id = f"urn:uuid:{uuid.uuid5(_NAMESPACE, 'feed')}"
+    items = _merge(
+        [(r.date, _release_entry(r, prefix)) for r in sorted(released or [], key=lambda r: (r.day, r.version), reverse=True)],
+        [(c.date, _change_entry(c, labels, prefix)) for c in entries],
+    )
     out = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<feed xmlns="http://www.w3.org/2005/Atom">',
         f"<title>{escape(title)}</title>",
         f"<id>{feed_id}</id>",
-        f"<updated>{_stamp(entries[0].date if entries else updated)}</updated>",
+        f"<updated>{_stamp(items[0][0] if items else updated)}</updated>",
         "<author><name>peacetalks contributors</name></author>",
-        '<link rel="self" href="feed.xml"/>',
-        '<link rel="alternate" href="index.html"/>',
+        f'<link rel="self" href="{escape(prefix)}feed.xml"/>',
+        f'<link rel="alternate" href="{escape(prefix)}index.html"/>',
     ]
-    for change in entries:
-        lines = []
-        for t in change.records:
-            label = labels.get((t.collection, t.id), t.id)
-            if t.verb == "removed" or (t.collection, t.id) not in labels:
-                lines.append(f"<li>{escape(t.verb)}: {escape(t.collection)}/{escape(t.id)}</li>")
-            else:
-                href = f"{t.collection}/{t.id}.html"
-                lines.append(f'<li>{escape(t.verb)}: <a href="{escape(href)}">{escape(label)}</a></li>')
-        first = next((t for t in change.records if (t.collection, t.id) in labels and t.verb != "removed"), None)
-        out += [
-            "<entry>",
-            f"<title>{escape(change.subject or 'Record changes')}</title>",
-            f"<id>urn:uuid:{uuid.uuid5(_NAMESPACE, change.commit)}</id>",
-            f"<updated>{_stamp(change.date)}</updated>",
-        ]
-        if first:
-            out.append(f'<link rel="alternate" href="{escape(first.collection)}/{escape(first.id)}.html"/>')
-        out.append(f'<content type="html">{escape("<ul>" + "".join(lines) + "</ul>")}</content>')
-        out.append("</entry>")
+    for _, lines in items:
+        out += lines
     out.append("</feed>")
     return "\n".join(out) + "\n"
+
+
+Item = tuple[dt.datetime, list[str]]
+
+
+def _merge(released: list[Item], changes: list[Item]) -> list[Item]:
+    out: list[Item] = []
+    while released and changes:
+        out.append(released.pop(0) if released[0][0] >= changes[0][0] else changes.pop(0))
+    return out + released + changes
+
+
+def _release_entry(release: Release, prefix: str) -> list[str]:
+    summary = f"Version {release.version} of the dataset, released on {release.day}."
+    return [
+        "<entry>",
+        f"<title>{escape(f'Release {release.version}')}</title>",
+        f"<id>urn:uuid:{uuid.uuid5(_NAMESPACE, 'release:' + release.version)}</id>",
+        f"<updated>{_stamp(release.date)}</updated>",
+        f'<link rel="alternate" href="{escape(prefix)}changelog.html"/>',
+        f'<link rel="related" href="{escape(prefix)}downloads.html"/>',
+        f"<summary>{escape(summary)}</summary>",
+        f'<content type="text">{escape(release.notes or summary)}</content>',
+        "</entry>",
+    ]
+
+
+def _change_entry(change: Change, labels: dict[tuple[str, str], str], prefix: str) -> list[str]:
+    def page(collection: str, record_id: str) -> str:
+        return f"{prefix}{collection}/{record_id}.html"
+
+    lines = []
+    for t in change.records:
+        label = labels.get((t.collection, t.id), t.id)
+        if t.verb == "removed" or (t.collection, t.id) not in labels:
+            lines.append(f"<li>{escape(t.verb)}: {escape(t.collection)}/{escape(t.id)}</li>")
+        else:
+            lines.append(f'<li>{escape(t.verb)}: <a href="{escape(page(t.collection, t.id))}">{escape(label)}</a></li>')
+    words = [f"<li>{escape(text)}</li>" for _, _, text in change.words[:WORDS]]
+    if len(change.words) > WORDS:
+        words.append(f"<li>and {len(change.words) - WORDS} more changes</li>")
+    body = "<ul>" + "".join(lines) + "</ul>" + (f"<p>What changed:</p><ul>{''.join(words)}</ul>" if words else "")
+    first = next((t for t in change.records if (t.collection, t.id) in labels and t.verb != "removed"), None)
+    out = [
+        "<entry>",
+        f"<title>{escape(change.subject or 'Record changes')}</title>",
+        f"<id>urn:uuid:{uuid.uuid5(_NAMESPACE, change.commit)}</id>",
+        f"<updated>{_stamp(change.date)}</updated>",
+    ]
+    if first:
+        out.append(f'<link rel="alternate" href="{escape(page(first.collection, first.id))}"/>')
+    if change.words:
+        out.append(f"<summary>{escape('; '.join(text for _, _, text in change.words[:WORDS]))}</summary>")
+    out.append(f'<content type="html">{escape(body)}</content>')
+    out.append("</entry>")
+    return out

@@ -22,7 +22,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
 from ..load import Dataset
-from . import incremental
+from . import api, incremental
 from .render import Rendered, render
 from .views import Settings
 
@@ -190,5 +190,6 @@ def _write_exports(config: Any) -> None:
         from ..output import mark
 
         write_exports(_standalone, Path(config.site_dir) / "data")
+        api.write_beside_data(_standalone, Path(config.site_dir))
         mark(Path(config.site_dir))
         _standalone = None

@@ -141,7 +141,9 @@ def render(
     changes = feed.changes(records_dir)
     labels = {(r.collection, r.id): r.label for r in dataset.all()}
     epoch = dt.datetime.fromtimestamp(changes[0].time if changes else 0, dt.UTC)
-    out.files["feed.xml"] = feed.atom(changes, epoch, "peacetalks: record changes", labels).encode("utf-8")
+    out.files["feed.xml"] = feed.atom(changes, epoch, "peacetalks: releases and record changes", labels, feed.changelog_releases()).encode(
+        "utf-8"
+    )
     out.pages["index.md"] = env.get_template("home.md.j2").render(home_view(site, changes))
     out.pages["explore/timeline.md"] = env.get_template("timeline.md.j2").render(timeline_view(site, "explore/timeline.md"))
     out.pages["explore/demands-by-meeting.md"] = env.get_template("matrix.md.j2").render(
@@ -564,8 +566,22 @@ def fields_view() -> dict[str, Any]:
 def downloads_view(settings: Settings) -> dict[str, Any]:
     from .. import export
 
+    from ..release import RELEASES_DIR, download_url, zip_name
+
     files = [{"name": name, "url": Markup(url_attr(f"data/{name}")), "description": description} for name, description in export.DOWNLOADS]
-    return {"files": files, "version": _version(export.dataset_version())}
+    current = export.dataset_version()
+    releases = [
+        {
+            "version": _version(version),
+            "date": day,
+            "name": zip_name(version),
+            "url": Markup(
+                url_attr(f"{RELEASES_DIR}/{zip_name(version)}" if version == current else download_url(settings.repo_url, version))
+            ),
+        }
+        for version, day in export.version.releases()
+    ]
+    return {"files": files, "version": _version(current), "releases": releases, "latest": zip_name(current)}
 
 
 def _version(version: str) -> str:
