@@ -505,6 +505,7 @@ def _special_tables(compiler: _Compiler) -> None:
                 Column("attribution", "string", _description(props["attribution"])),
                 Column("supports", "string", _description(props["supports"]) + " Field names joined with ';'.", safe=True),
                 Column("note", "string", _description(resolve(props["note"])) + " Plain text, reduced from Markdown.", markdown=True),
+                Column("original_quote", "string", _description(props["original_quote"])),
             ],
             # No foreign key on the occasion: Frictionless checks a composite key unless every cell is empty,
             # and a citation held by the record has a record_id but no occasion_id.
@@ -607,6 +608,7 @@ def _citations(key: str, keyed: list[_Keyed]) -> Step:
                     cite.get("attribution"),
                     ";".join(cite.get("supports") or []) or None,
                     plain_text(note) if note is not None else None,
+                    cite.get("original_quote"),
                 )
             )
 

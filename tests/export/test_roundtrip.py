@@ -77,6 +77,7 @@ class Rebuild:
                 continue
             assert row["position"] == len(out), "citations in list order"
             cite: Record = {"source": row["source_id"], "quote": row["quote"]}
+            put(cite, "original_quote", row["original_quote"])
             put(cite, "supports", row["supports"].split(";") if row["supports"] else None)
             put(cite, "attribution", row["attribution"])
             put(cite, "note", row["note"])
@@ -249,8 +250,10 @@ def rebuild(tables: Tables) -> dict[str, list[Record]]:
         put(rec, "publisher", row["publisher"])
         put(rec, "authors", [a["author"] for a in r.rows("source_authors", ("source_id", rid))])
         rec["published"] = date(row, "published")
-        for name in ("url", "language", "original_language", "notes", "licence", "text_sha256"):
+        for name in ("url", "archived_url", "accessed", "language", "original_language", "notes", "licence", "text_licence", "text_sha256"):
             put(rec, name, row[name])
+        put(rec, "translation_of", row["translation_of_id"])
+        put(rec, "original_sha256", row["original_sha256"])
         put(rec, "former_ids", r.former("sources", rid))
         sources.append(rec)
     out["sources"] = sources
