@@ -29,7 +29,7 @@ def report(problems: list[Problem]) -> None:
 def _check(args: argparse.Namespace) -> int:
     from .pipeline import check
 
-    dataset, problems = check(args.records)
+    dataset, problems = check(args.records, cache=not args.no_cache)
     if problems:
         report(problems)
         return 1
@@ -44,7 +44,7 @@ def _build(args: argparse.Namespace) -> int:
     from .output import OutputError
     from .pipeline import build
 
-    problems = build(args.records, args.out)
+    problems = build(args.records, args.out, cache=not args.no_cache)
     if isinstance(problems, OutputError):
         print(problems.format(), file=sys.stderr)
         return 1
@@ -60,7 +60,7 @@ def _export(args: argparse.Namespace) -> int:
     from .output import OutputError
     from .pipeline import export
 
-    problems = export(args.records, args.out)
+    problems = export(args.records, args.out, cache=not args.no_cache)
     if isinstance(problems, OutputError):
         print(problems.format(), file=sys.stderr)
         return 1
@@ -133,12 +133,18 @@ def parser() -> argparse.ArgumentParser:
         sub.add_argument("--records", type=Path, default=DEFAULT_RECORDS, metavar="DIR", help="the record tree (default: records)")
         return sub
 
-    command("check", _check, "Validate every record: parse, schema and cross-record rules, and canonical formatting.")
+    check = command("check", _check, "Validate every record: parse, schema and cross-record rules, and canonical formatting.")
     build = command("build", _build, "Check, then build the site and the data files into --out, replacing it only on success.")
     refusal = "absent, empty, or written by an earlier build or export (it holds .peacetalks-build)"
     build.add_argument("--out", default=DEFAULT_SITE, metavar="DIR", help=f"where the site goes (default: site); {refusal}")
     export = command("export", _export, "Check, then write the data files alone (CSV, JSON, SQLite, datapackage.json).")
     export.add_argument("--out", required=True, metavar="DIR", help=f"where the data files go; {refusal}")
+    for sub in (check, build, export):
+        sub.add_argument(
+            "--no-cache",
+            action="store_true",
+            help="check every file afresh: neither read nor write .peacetalks-cache/ (as CI runs the check)",
+        )
     release = command("release", _release, "Check, then write the release zip peacetalks-data-<version>.zip into --out.")
     release.add_argument("--out", default="dist", metavar="DIR", help=f"where the zip goes (default: dist); {refusal}")
     new = command(

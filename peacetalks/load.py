@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,7 +61,11 @@ def display_path(path: Path) -> str:
         return absolute.as_posix()
 
 
-def load(records_dir: Path) -> tuple[Dataset, list[Problem]]:
+# How a record file is read into the dataset: (dataset, collection, entry, path shown) -> problems.
+Reader = Callable[[Dataset, str, "os.DirEntry[str]", str], list[Problem]]
+
+
+def load(records_dir: Path, reader: Reader | None = None) -> tuple[Dataset, list[Problem]]:
     """Read every record; the cyclic garbage collector is paused meanwhile.
 
     Parsing makes millions of small objects and no reference cycles, so collecting during the
@@ -69,13 +73,13 @@ def load(records_dir: Path) -> tuple[Dataset, list[Problem]]:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _load(records_dir)
+        return _load(records_dir, reader or _load_record)
     finally:
         if enabled:
             gc.enable()
 
 
-def _load(records_dir: Path) -> tuple[Dataset, list[Problem]]:
+def _load(records_dir: Path, reader: Reader) -> tuple[Dataset, list[Problem]]:
     dataset = Dataset(records_dir)
     problems: list[Problem] = []
     if not records_dir.is_dir():
@@ -99,7 +103,7 @@ def _load(records_dir: Path) -> tuple[Dataset, list[Problem]]:
                 problems.append(_stray(Path(item.path), "not a regular file: records are plain .json files, one per record"))
             elif item.name.endswith(".json"):
                 shown = item.name if folder == "." else f"{folder}/{item.name}"
-                problems.extend(_load_record(dataset, entry.name, item, shown))
+                problems.extend(reader(dataset, entry.name, item, shown))
             elif entry.name == "sources" and item.name.endswith(SOURCE_TEXT_SUFFIX):
                 text_files[item.name.removesuffix(SOURCE_TEXT_SUFFIX)] = Path(item.path)
             else:

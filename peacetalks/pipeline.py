@@ -15,7 +15,12 @@ from .problems import Problem
 from .validate import validate
 
 
-def check(records: Path) -> tuple[Dataset, list[Problem]]:
+def check(records: Path, cache: bool = False) -> tuple[Dataset, list[Problem]]:
+    """Load and validate; with `cache`, skip the files an earlier run found clean (peacetalks/cache.py)."""
+    if cache:
+        from . import cache as check_cache
+
+        return check_cache.check(records)
     dataset, problems = load(records)
     problems = problems + validate(dataset)
     from .canonical import format_problems
@@ -24,12 +29,12 @@ def check(records: Path) -> tuple[Dataset, list[Problem]]:
     return dataset, sorted(set(problems))
 
 
-def export(records: Path, out: str | os.PathLike[str]) -> list[Problem] | OutputError:
+def export(records: Path, out: str | os.PathLike[str], cache: bool = False) -> list[Problem] | OutputError:
     """Check, then write the data files into a fresh directory swapped in for `out`."""
     refused = refuse(out, records)
     if refused is not None:
         return refused
-    dataset, problems = check(records)
+    dataset, problems = check(records, cache)
     if problems:
         return problems
     from .export import write_exports
@@ -41,14 +46,14 @@ def export(records: Path, out: str | os.PathLike[str]) -> list[Problem] | Output
     return publish(out, records, fill)
 
 
-def build(records: Path, out: str | os.PathLike[str]) -> list[Problem] | OutputError:
+def build(records: Path, out: str | os.PathLike[str], cache: bool = False) -> list[Problem] | OutputError:
     """Check, then build the site into a fresh directory beside `out` and swap it in.
 
     A failed check or build leaves `out` exactly as it was."""
     refused = refuse(out, records)
     if refused is not None:
         return refused
-    dataset, problems = check(records)
+    dataset, problems = check(records, cache)
     if problems:
         return problems
     from .site import build_site

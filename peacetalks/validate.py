@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Hashable, Iterable, Iterator
+from collections.abc import Collection, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
@@ -56,18 +56,23 @@ def _did_you_mean(word: str, candidates: Iterable[str], key: Hashable | None = N
     return _hints.did_you_mean(word, candidates, key)
 
 
-def validate(dataset: Dataset) -> list[Problem]:
-    """All problems of the dataset's records, sorted; at most MAX_PER_FILE shown per file."""
+def validate(dataset: Dataset, skip: Collection[tuple[str, str]] = (), former: dict[tuple[str, str], str] | None = None) -> list[Problem]:
+    """All problems of the dataset's records, sorted; at most MAX_PER_FILE shown per file.
+
+    `skip`: (collection, id) of records known clean (peacetalks/cache.py), with `former` the
+    former-id owners, so the skipped records' data is not read."""
     global _hints
     _hints = Hints()
     problems: list[Problem] = []
     valid: list[Record] = []
     for record in dataset.all():
+        if (record.collection, record.id) in skip:
+            continue
         found = list(schema_problems(record))
         problems.extend(found)
         if not found:
             valid.append(record)
-    problems.extend(rule_problems(dataset, valid))
+    problems.extend(rule_problems(dataset, valid, former))
     return cap_per_file(problems)
 
 
@@ -370,9 +375,9 @@ def _pattern_message(pattern: str, schema: dict[str, Any], value: str) -> str:
 # --- cross-record rules ----------------------------------------------------------------
 
 
-def rule_problems(dataset: Dataset, records: list[Record]) -> list[Problem]:
+def rule_problems(dataset: Dataset, records: list[Record], former: dict[tuple[str, str], str] | None = None) -> list[Problem]:
     problems: list[Problem] = []
-    former = _former_ids(dataset)
+    former = _former_ids(dataset) if former is None else former
     normalised = {key: _normalise(unicodedata.normalize("NFC", text)) for key, text in dataset.source_texts.items()}
     for record in records:
         problems.extend(_identity(record, dataset, former))
