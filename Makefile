@@ -24,8 +24,11 @@ $(DEV): $(RUNTIME) requirements-dev.txt
 check: $(RUNTIME)
 	$(BIN)/python build.py check
 
+# BUILD_FLAGS=--no-cache (as CI sets it) checks every record afresh, without .peacetalks-cache/.
+BUILD_FLAGS ?=
+
 site: $(RUNTIME)
-	$(BIN)/python build.py build --out site
+	$(BIN)/python build.py build --out site $(BUILD_FLAGS)
 
 build: site
 
@@ -83,4 +86,4 @@ pins: $(DEV)
 	$(BIN)/pip-compile --quiet --strip-extras --no-header --no-emit-index-url --no-emit-find-links -o requirements-dev.txt requirements-dev.in
 
 clean:
-	rm -rf site .site.* build-cache .pytest_cache .mypy_cache .ruff_cache
+	rm -rf site .site.* build-cache .peacetalks-cache .pytest_cache .mypy_cache .ruff_cache

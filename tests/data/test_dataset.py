@@ -121,7 +121,7 @@ def dataset() -> Dataset:
 
 
 def test_check_passes_and_prints_the_counts_on_disk(dataset: Dataset) -> None:
-    result = run_build("check", env=ENV)
+    result = run_build("check", "--no-cache", env=ENV)
     assert result.returncode == 0, result.stderr
     match = re.fullmatch(r"ok: (\d+) records \((.*)\)\n", result.stdout)
     assert match, result.stdout
