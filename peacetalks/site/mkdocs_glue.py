@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -22,11 +23,12 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
 from ..load import Dataset
-from . import api, incremental
+from . import api, feed, incremental
 from .render import Rendered, render
 from .views import Settings
 
 log = logging.getLogger("mkdocs.plugins.peacetalks")
+_HTTP = re.compile(r"https?://[^\s<>\"'`\\]+")
 
 _preloaded: tuple[Dataset, Rendered] | None = None
 _standalone: Dataset | None = None
@@ -67,9 +69,19 @@ def preloaded(dataset: Dataset, rendered: Rendered) -> Iterator[None]:
 
 
 def settings(config: Any) -> Settings:
+    """Where the site and its repository live: each from one setting, the environment first.
+
+    The repository: PEACETALKS_REPO_URL, else `extra.peacetalks.repo_url`; the site: feed.site_url()
+    (PEACETALKS_SITE_URL, else `site_url`). An unset or non-http(s) value is "": the links that
+    need it are left out."""
     extra = (config.get("extra") or {}).get("peacetalks") or {}
-    repo_url = os.environ.get("PEACETALKS_REPO_URL") or str(extra.get("repo_url") or "")
-    return Settings(repo_url.rstrip("/"), str(extra.get("branch") or "main"), bool(config.get("use_directory_urls")))
+    return Settings(repo_url(config), str(extra.get("branch") or "main"), bool(config.get("use_directory_urls")), feed.site_url())
+
+
+def repo_url(config: Any) -> str:
+    extra = (config.get("extra") or {}).get("peacetalks") or {}
+    value = os.environ.get("PEACETALKS_REPO_URL", "").strip() or str(extra.get("repo_url") or "").strip()
+    return value.rstrip("/") if _HTTP.fullmatch(value) else ""
 
 
 def records_dir(config: Any) -> Path:
@@ -78,7 +90,10 @@ def records_dir(config: Any) -> Path:
 
 
 def on_config(config: Any) -> Any:
-    """Leave out nav entries for hand-written pages that are not there (e.g. on a partial checkout)."""
+    """Leave out nav entries for hand-written pages that are not there (e.g. on a partial checkout);
+    a site URL from the environment is MkDocs' too (canonical links, sitemap)."""
+    if feed.site_url():
+        config.site_url = feed.site_url() + "/"
     docs = Path(config.docs_dir)
     config.nav = _prune(config.nav, docs) if config.nav else config.nav
     return config

@@ -23,7 +23,7 @@ from ..collections import COLLECTIONS, index_page
 from ..jsonparse import locate
 from ..load import Dataset, Record
 from ..problems import Problem
-from . import feed, fieldref, timeline
+from . import cite, feed, fieldref, history, timeline
 from .graph import Graph, Key, build_graph
 from .text import Renderer, html_block, md_paragraphs, md_separator, md_text, url_attr
 from .views import (
@@ -127,7 +127,7 @@ def render(
     hand_written = {p.relative_to(docs).as_posix() for p in docs.rglob("*.md")}
     static_pages = {index_page(name) for name in COLLECTIONS} | set(STATIC_PAGES) | {"index.md"} | hand_written
     renderer = Renderer(record_pages | static_pages, _page_url(settings))
-    site = Site(dataset, graph, renderer, settings)
+    site = Site(dataset, graph, renderer, settings, cite.edition(records_dir))
     env = environment()
     out = Rendered()
     chosen = dataset.all() if only is None else (dataset.records[c][i] for c, i in sorted(only))
@@ -144,7 +144,7 @@ def render(
     out.files["feed.xml"] = feed.atom(changes, epoch, "peacetalks: releases and record changes", labels, feed.changelog_releases()).encode(
         "utf-8"
     )
-    out.pages["index.md"] = env.get_template("home.md.j2").render(home_view(site, changes))
+    out.pages["index.md"] = env.get_template("home.md.j2").render(home_view(site, changes, records_dir))
     out.pages["explore/timeline.md"] = env.get_template("timeline.md.j2").render(timeline_view(site, "explore/timeline.md"))
     out.pages["explore/demands-by-meeting.md"] = env.get_template("matrix.md.j2").render(
         demand_meeting_matrix(site, "explore/demands-by-meeting.md")
@@ -154,7 +154,7 @@ def render(
     )
     out.pages["reference/fields.md"] = env.get_template("fields.md.j2").render(fields_view())
     out.pages["downloads.md"] = env.get_template("downloads.md.j2").render(downloads_view(settings))
-    out.pages["cite.md"] = env.get_template("cite.md.j2").render(cite_view(settings, epoch))
+    out.pages["cite.md"] = env.get_template("cite.md.j2").render(cite_view(settings, site.edition))
     changelog = changelog or REPO / "CHANGELOG.md"
     text = changelog.read_text("utf-8") if changelog.is_file() else ""
     in_repository = functools.partial(_repository_file, settings)
@@ -296,14 +296,11 @@ INDEX_CELLS: dict[str, Any] = {
 # --- home, timeline, matrices --------------------------------------------------------------
 
 
-def home_view(site: Site, changes: list[feed.Change]) -> dict[str, Any]:
+LATEST_COMMITS = 5  # commits shown under "Latest changes" on the home page
+
+
+def home_view(site: Site, changes: list[feed.Change], records_dir: Path | None = None) -> dict[str, Any]:
     page = "index.md"
-    latest = []
-    for change in changes[:5]:
-        items = [site.link(page, (t.collection, t.id)) for t in change.records if t.id in site.dataset.records[t.collection]]
-        latest.append(
-            {"date": change.date.date().isoformat(), "subject": change.subject, "links": items[:6], "more": max(len(items) - 6, 0)}
-        )
     rows = timeline_rows(site, page)
     meetings = [r for r in rows if r["kind"] == "meeting"][-TEASER_ROWS:]
     teaser = timeline.draw(
@@ -311,9 +308,80 @@ def home_view(site: Site, changes: list[feed.Change]) -> dict[str, Any]:
     )
     return {
         "counts": [{"name": n, "count": len(site.dataset.records[n]), "url": site.to(page, index_page(n))} for n in COLLECTIONS],
-        "latest": latest,
+        "sources": len(site.dataset.records["sources"]),
+        "period": period_covered(site),
+        "latest": latest_changes(site, page, changes, records_dir or site.dataset.root),
         "teaser": Markup(teaser) if teaser else None,
     }
+
+
+def _dated_texts(site: Site) -> list[str]:
+    """Every date the records state: meetings' start and end, documents' dates, occasions' own dates."""
+    texts = []
+    for collection, names in (("meetings", ("start", "end")), ("documents", ("date",))):
+        for record in site.dataset.records[collection].values():
+            texts += [v["date"] for v in (record.data.get(n) for n in names) if isinstance(v, dict) and isinstance(v.get("date"), str)]
+    for demand_id in sorted(site.dataset.records["demands"]):
+        for item in site.occasions(demand_id):
+            own = item.data.get("date")
+            if isinstance(own, dict) and isinstance(own.get("date"), str):
+                texts.append(own["date"])
+    return texts
+
+
+def period_covered(site: Site) -> dict[str, Any] | None:
+    """The earliest and the latest dated meeting, document or occasion, in words at their precision
+    (an interval's start bound for the earliest, its end bound for the latest)."""
+    points = []
+    for text in _dated_texts(site):
+        try:
+            span = edtf.parse(text)
+        except edtf.DateError:
+            continue
+        points += [span.start, span.end]
+    if not points:
+        return None
+    first = min(points, key=lambda p: (p.first, p.last, p.text))
+    last = max(points, key=lambda p: (p.last, p.first, p.text))
+    return {
+        "from": {"words": edtf.human(first.text), "iso": first.first.isoformat()},
+        "to": {"words": edtf.human(last.text), "iso": last.last.isoformat()},
+    }
+
+
+def latest_changes(site: Site, page: str, changes: list[feed.Change], records_dir: Path) -> list[dict[str, Any]]:
+    """The latest commits' record changes in words (as `build.py diff` computes them), newest first:
+    per commit, each record it changed, with what changed in it."""
+    out = []
+    for commit in history.latest(records_dir, changes, LATEST_COMMITS):
+        records: dict[tuple[str, str], dict[str, Any]] = {}
+        for change in commit.changes:
+            key = (change.collection, change.id)
+            if key not in records:
+                link = site.link(page, key) if change.id in site.dataset.records[change.collection] else None
+                records[key] = {"link": link, "label": history.record_label(commit, change), "before": "", "phrases": []}
+            words = history.change_words(commit, change)
+            entry = records[key]
+            if words["before"]:
+                entry["before"] = words["before"]
+            phrase = words["after"].removeprefix(": ")
+            if phrase and phrase not in entry["phrases"]:
+                entry["phrases"].append(phrase)
+        shown = list(records.values())
+        for entry in shown:
+            extra = len(entry["phrases"]) - history.SHOWN
+            entry["phrases"] = entry["phrases"][: history.SHOWN] + ([f"{extra} more"] if extra > 0 else [])
+        if shown:
+            day = commit.change.date.date()
+            out.append(
+                {
+                    "iso": day.isoformat(),
+                    "date": edtf.human(day.isoformat()),
+                    "records": shown[: history.SHOWN],
+                    "more": max(len(shown) - history.SHOWN, 0),
+                }
+            )
+    return out
 
 
 def _describe(rows: list[dict[str, Any]], what: str) -> str:
@@ -589,11 +657,23 @@ def _version(version: str) -> str:
     return Markup(version) if re.fullmatch(r"[0-9A-Za-z.+-]+", version) else version
 
 
-def cite_view(settings: Settings, epoch: dt.datetime) -> dict[str, Any]:
-    from .. import export
-
+def cite_view(settings: Settings, edition: cite.Edition) -> dict[str, Any]:
+    """The dataset's citation: its version and date, and the site's or repository's address when set."""
+    address = settings.site_url + "/" if settings.site_url else settings.repo_url
+    fields = [
+        ("author", cite.AUTHOR),
+        ("title", cite.TITLE),
+        ("year", edition.year),
+        ("date", edition.day),
+        ("version", edition.version),
+        ("note", "Dataset"),
+        ("url", address),
+    ]
     return {
-        "version": _version(export.dataset_version()),
-        "repo_url": Markup(url_attr(settings.repo_url)),
-        "year": epoch.year if epoch.year > 1970 else None,
+        "version": _version(edition.version),
+        "year": edition.year,
+        "day": edtf.human(edition.day),
+        "address": address,
+        "href": Markup(url_attr(address)) if address else None,
+        "bibtex": cite.bibtex("misc", f"peacetalks:{edition.version}", fields),
     }

@@ -16,6 +16,9 @@ from .. import occasions as occ
 from ..collections import COLLECTIONS, index_page
 from ..load import Dataset, Record
 from ..schemas import load_schemas, resolve, schema_at
+from . import cite
+from .api import ROOT as API_ROOT
+from .cite import Edition
 from .graph import SHOWS, Graph, Key
 from .text import Renderer, url_attr
 from .timeline import COLOURS
@@ -40,9 +43,15 @@ OCCASION_RELATIONS = {("demands", f"occasions.{name}") for name in ("by", "of", 
 
 @dataclass(frozen=True)
 class Settings:
-    repo_url: str  # the public repository, for edit and report links
+    """What the site needs to know about where it and its repository live (mkdocs_glue.settings).
+
+    Empty `repo_url`: no "Edit this record" or "Report an error" link (never a guessed address).
+    Empty `site_url`: links stay relative and a record's citation names no address."""
+
+    repo_url: str = ""  # the public repository, for edit and report links
     branch: str = "main"
     directory_urls: bool = False
+    site_url: str = ""  # the site's public address, without a trailing slash
 
 
 def page_path(key: Key) -> str:
@@ -113,6 +122,21 @@ def occasion_titles() -> dict[str, str]:
     return _titles(load_schemas()["defs"]["$defs"]["occasion"]["properties"], {})
 
 
+@lru_cache(maxsize=1024)
+def language_name(tag: Any) -> str:
+    """A BCP 47 language tag in English words ('uk' -> 'Ukrainian', 'en-GB' -> 'English (United
+    Kingdom)'), from Babel's CLDR data; a tag it does not know is shown as the tag."""
+    if not isinstance(tag, str) or not tag:
+        return ""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return str(Locale.parse(tag.replace("-", "_")).get_display_name("en"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        names = Locale("en").languages
+        return str(names.get(tag.split("-")[0].lower(), tag))
+
+
 def act_label(act: str) -> str:
     return occ.vocabulary().labels.get(act, act)
 
@@ -166,11 +190,12 @@ def derive(dataset: Dataset) -> Derived:
 class Site:
     """Everything a view needs: the records, the reference graph, the Markdown renderer, links."""
 
-    def __init__(self, dataset: Dataset, graph: Graph, renderer: Renderer, settings: Settings) -> None:
+    def __init__(self, dataset: Dataset, graph: Graph, renderer: Renderer, settings: Settings, edition: Edition | None = None) -> None:
         self.dataset = dataset
         self.graph = graph
         self.renderer = renderer
         self.settings = settings
+        self.edition = edition or cite.edition(dataset.root)  # the version and date every citation names
         self._schema_texts: dict[str, Markup] = {}
 
     @cached_property
@@ -202,10 +227,14 @@ class Site:
         """Relative link from one generated page to another (both docs-relative .md paths)."""
         return Markup(url_attr(relative(page, target)))
 
-    def edit_url(self, record: Record) -> Markup:
+    def edit_url(self, record: Record) -> Markup | None:
+        if not self.settings.repo_url:
+            return None
         return Markup(url_attr(f"{self.settings.repo_url}/edit/{self.settings.branch}/records/{record.collection}/{record.id}.json"))
 
-    def report_url(self, record: Record) -> Markup:
+    def report_url(self, record: Record) -> Markup | None:
+        if not self.settings.repo_url:
+            return None
         query = urlencode(
             {
                 "title": f"Error in {record.collection}/{record.id}",
@@ -296,7 +325,23 @@ def common(site: Site, record: Record) -> dict[str, Any]:
         "report_url": site.report_url(record),
         "json_path": f"records/{record.collection}/{record.id}.json",
         "index": site.to(page, index_page(record.collection)),
+        "index_href": Markup(url_attr(relative(page, output_path(index_page(record.collection), site.settings.directory_urls)))),
+        "cite": record_cite(site, record),
+        "data": {
+            "csv": f"{record.collection}.csv",
+            "csv_href": Markup(url_attr(relative(page, f"data/{record.collection}.csv"))),
+            "api": f"{API_ROOT}/{record.collection}/{record.id}.json",
+            "api_href": Markup(url_attr(relative(page, f"{API_ROOT}/{record.collection}/{record.id}.json"))),
+        },
     }
+
+
+def record_cite(site: Site, record: Record) -> dict[str, Any]:
+    """'Cite this record': with a site URL, the page's permanent address (never a guessed one)."""
+    base = site.settings.site_url
+    address = f"{base}/{output_path(page_path((record.collection, record.id)), site.settings.directory_urls)}" if base else ""
+    view = cite.record_citation(site.edition, record.collection, record.id, record.label, address)
+    return view | {"href": Markup(url_attr(address)) if address else None, "day_words": edtf.human(site.edition.day)}
 
 
 def grouped_incoming(site: Site, record: Record, page: str, skip: set[tuple[str, str]]) -> list[dict[str, Any]]:
@@ -822,8 +867,8 @@ def source_view(site: Site, record: Record) -> dict[str, Any]:
         if isinstance(data.get("url"), str) and data["url"].startswith(("http://", "https://"))
         else None,
         "url_text": data.get("url"),
-        "language": data.get("language"),
-        "original_language": data.get("original_language"),
+        "language": language_name(data.get("language")),
+        "original_language": language_name(data.get("original_language")),
         "notes": site.markdown(record, "/notes", data.get("notes"), page),
         "licence": data.get("licence"),
         "sha256": data.get("text_sha256"),
