@@ -179,3 +179,37 @@ def test_only_a_github_repository_gives_a_release_address() -> None:
     )
     assert download_url("", "2026.11.0") == ""
     assert download_url("https://example.org/git/peacetalks", "2026.11.0") == ""
+
+
+def test_the_site_hosts_the_release_zip_and_lists_every_release(tmp_path: Path) -> None:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k not in ("SOURCE_DATE_EPOCH", "PEACETALKS_REPO_URL")}
+    built = run_build("build", "--out", str(tmp_path / "site"), env=env)
+    assert built.returncode == 0, built.stderr
+    made = run_build("release", "--out", str(tmp_path / "dist"), env=env)
+    assert made.returncode == 0, made.stderr
+    name = zip_name(dataset_version())
+    assert (tmp_path / "site" / "releases" / name).read_bytes() == (tmp_path / "dist" / name).read_bytes()
+    page = (tmp_path / "site" / "downloads.html").read_text("utf-8")
+    assert f'<a href="releases/{name}">{name}</a>' in page
+    for version, day in releases():
+        assert version in page and day in page
+        if version != dataset_version():  # not hosted, and no repository configured: no address is made up
+            assert f"check out the tag <code>v{version}</code>" in page
+
+
+def test_the_downloads_page_links_older_releases_to_the_github_release(monkeypatch: pytest.MonkeyPatch) -> None:
+    from peacetalks import export
+    from peacetalks.site import render
+    from peacetalks.site.views import Settings
+
+    monkeypatch.setattr(export.version, "releases", lambda: [("2026.12.0", "2026-12-01"), ("2026.11.0", "2026-11-25")])
+    monkeypatch.setattr(export, "dataset_version", lambda: "2026.12.0")
+    view = render.downloads_view(Settings("https://github.com/org/peacetalks"))
+    assert [str(r["url"]) for r in view["releases"]] == [
+        "releases/peacetalks-data-2026.12.0.zip",
+        "https://github.com/org/peacetalks/releases/download/v2026.11.0/peacetalks-data-2026.11.0.zip",
+    ]
+    page = render.environment().get_template("downloads.md.j2").render(render.downloads_view(Settings("")))
+    assert "2026.12.0 (latest)" in page and "`v2026.11.0`" in page and "make release" in page
