@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -142,12 +143,18 @@ def test_restricted_source_has_no_full_text_anywhere(tmp_path: Path) -> None:
     site, data_dir = tmp_path / "site", tmp_path / "data"
     assert build("build", "--records", str(records), "--out", str(site)).returncode == 0
     assert build("export", "--records", str(records), "--out", str(data_dir)).returncode == 0
+    dist = tmp_path / "dist"
+    assert build("release", "--records", str(records), "--out", str(dist)).returncode == 0
     everywhere = [p for root in (records, site, data_dir) for p in root.rglob("*") if p.is_file()]
     assert len(everywhere) > 50
-    for path in everywhere:
-        content = path.read_bytes()
+    contents = [(str(p), p.read_bytes()) for p in everywhere]
+    for archive in [*dist.glob("*.zip"), *site.rglob("*.zip")]:
+        with zipfile.ZipFile(archive) as opened:
+            contents += [(f"{archive}:{name}", opened.read(name)) for name in opened.namelist()]
+    assert any(name.endswith("citations.csv") and ":" in name for name, _ in contents)  # the release zip was read
+    for name, content in contents:
         for words in UNQUOTED:
-            assert words.encode() not in content, path
+            assert words.encode() not in content, name
     verified = build("source", "verify", ID, str(PAGE), "--records", str(records))
     assert verified.returncode == 0, verified.stderr
     assert "the copy's full text has the recorded original_sha256" in verified.stdout
