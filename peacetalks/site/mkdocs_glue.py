@@ -12,6 +12,7 @@ import logging
 import os
 import re
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +24,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
 from ..load import Dataset
+from ..problems import Problem
 from . import api, feed, incremental
 from .render import Rendered, render
 from .views import Settings
@@ -33,14 +35,18 @@ _HTTP = re.compile(r"https?://[^\s<>\"'`\\]+")
 _preloaded: tuple[Dataset, Rendered] | None = None
 _standalone: Dataset | None = None
 _serve_cache: Path | None = None  # set under `mkdocs serve`: generated pages live here as files
-_serve_state: incremental.State | None = None
+_serve_state: incremental.State | None = None  # the last render without problems
+_on_disk: dict[str, str] = {}  # under serve: the pages as written in _serve_cache
+_exported = False  # under serve: the data files were written (by the first build)
+SHOWN_PROBLEMS = 200  # on the preview's problem page; the check prints them all
 
 
 def on_startup(command: str, dirty: bool) -> None:
-    global _serve_cache, _serve_state
+    global _serve_cache, _serve_state, _exported
     if command == "serve":
         _serve_cache = Path(tempfile.mkdtemp(prefix="peacetalks-pages-"))
-        _serve_state = None
+        _serve_state, _exported = None, False
+        _on_disk.clear()
     if dirty:
         logging.getLogger("mkdocs.commands.build").addFilter(_dirty_warning)
 
@@ -129,8 +135,8 @@ def on_files(files: Files, config: Any) -> Files:
         from ..pipeline import check
         from ..problems import summary
 
-        dataset, problems = check(records_dir(config))
-        state, previous = None, _serve_state
+        dataset, problems = check(records_dir(config), cache=_serve_cache is not None)
+        state = None
         if not problems:
             if _serve_cache is not None:
                 state, _ = incremental.update(_serve_state, dataset, settings(config), records_dir(config))
@@ -138,13 +144,14 @@ def on_files(files: Files, config: Any) -> Files:
             else:
                 rendered = render(dataset, settings(config), records_dir=records_dir(config))
             problems = rendered.problems
+        if problems and _serve_cache is not None and _serve_state is not None:
+            return _problem_pages(files, config, problems, _serve_state.rendered, _serve_cache)
         if problems:
             raise PluginError("\n".join(p.format() for p in problems) + f"\nrecords have problems: {summary(problems)}")
         _standalone = dataset
         if state is not None and _serve_cache is not None:
             _serve_state = state
-            written = previous.rendered.pages if previous is not None else {}
-            return _add_cached(files, config, rendered, written, _serve_cache)
+            return _add_cached(files, config, rendered, _serve_cache)
     for path, text in sorted(rendered.pages.items()):
         _add(files, File.generated(config, path, content=text))
     for path, data in sorted(rendered.files.items()):
@@ -152,14 +159,45 @@ def on_files(files: Files, config: Any) -> Files:
     return files
 
 
-def _add_cached(files: Files, config: Any, rendered: Rendered, written: dict[str, str], cache: Path) -> Files:
+def _add_cached(files: Files, config: Any, rendered: Rendered, cache: Path) -> Files:
     """Pages as files under `cache`, rewritten only when changed, so `--dirty` skips the rest."""
-    incremental.write_changed(rendered.pages, written, cache)
+    incremental.write_changed(rendered.pages, _on_disk, cache)
+    _on_disk.clear()
+    _on_disk.update(rendered.pages)
     for path in sorted(rendered.pages):
         _add(files, File(path, str(cache), config.site_dir, config.use_directory_urls))
     for path, data in sorted(rendered.files.items()):
         _add(files, File.generated(config, path, content=data))
     return files
+
+
+def _problem_pages(files: Files, config: Any, problems: list[Problem], last: Rendered, cache: Path) -> Files:
+    """Under serve, while a record is broken: the home page and the page of each file with a
+    problem list the located problems (the rest of the site stays as last built), instead of a
+    failed build, after which the server would keep every request waiting. Printed too."""
+    from ..collections import COLLECTIONS
+    from ..problems import summary
+    from .text import md_text
+    from .views import page_path
+
+    lines = [p.format() for p in problems]
+    print("\n".join(lines) + f"\nrecords have problems: {summary(problems)}", file=sys.stderr, flush=True)
+    shown = "\n".join(f"- `{index + 1}` {md_text(line)}" for index, line in enumerate(lines[:SHOWN_PROBLEMS]))
+    more = len(lines) - SHOWN_PROBLEMS
+    rest = f"\n\n{more:,} more: run `python build.py check` to see them all." if more > 0 else ""
+    page = (
+        "# The records have problems\n\n"
+        f"{md_text(summary(problems))}. The preview shows the site as last built without problems; "
+        "it is rebuilt when the records are fixed.\n\n"
+        f"{shown}{rest}\n"
+    )
+    pages = dict(last.pages)
+    pages["index.md"] = page
+    for problem in problems:
+        parts = problem.path.removesuffix(".json").split("/")
+        if len(parts) >= 2 and parts[-2] in COLLECTIONS and page_path((parts[-2], parts[-1])) in pages:
+            pages[page_path((parts[-2], parts[-1]))] = page
+    return _add_cached(files, config, Rendered(pages, last.files, []), cache)
 
 
 def _add(files: Files, file: File) -> None:
@@ -175,11 +213,61 @@ def on_serve(server: Any, config: Any, builder: Any) -> Any:
     return server
 
 
+# Search: a record's page ranks above the reference pages that mention its name, and an actor's
+# other names (Kiev for Kyiv, Zelensky for Zelenskyy) find it. Material reads both from the page's
+# meta: `search.boost` and `tags` (indexed, and boosted, as the page's keywords). Set here rather
+# than in front matter, so no record text is written as YAML.
+RECORD_BOOST = 2.0
+NOT_SEARCHED = ("cite-this-record", "for-data-users")  # every record page has them: only noise in results
+
+
+def _dataset() -> Dataset | None:
+    return _preloaded[0] if _preloaded is not None else _standalone
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    """A record page's search boost, and its other names as its search keywords."""
+    collection, _, name = page.file.src_uri.partition("/")
+    dataset = _dataset()
+    if dataset is None or collection not in dataset.records or not name.endswith(".md"):
+        return markdown
+    record = dataset.records[collection].get(name.removesuffix(".md"))
+    if record is None:
+        return markdown
+    page.meta["search"] = {"boost": RECORD_BOOST}
+    return markdown
+
+
+def search_names(data: dict[str, Any]) -> list[str]:
+    """A record's other names (an actor's `aliases`), as plain one-line strings, for its search keywords."""
+    aliases = data.get("aliases")
+    names = [a for a in aliases if isinstance(a, str)] if isinstance(aliases, list) else []
+    return list(dict.fromkeys(" ".join(n.split()) for n in names if n.strip()))
+
+
 @event_priority(50)  # before the search plugin writes its index
 def on_post_build(config: Any) -> None:
     if _serve_cache is not None:
         _merge_search_index(config)
+    _trim_search_index(config)
     _write_exports(config)
+
+
+def _trim_search_index(config: Any) -> None:
+    """Leave out the sections every record page has (its citation, its data block): they match
+    every record's name and push the records' own sections down the results."""
+    search = config.plugins.get("material/search")
+    dataset = _dataset()
+    if search is None:
+        return
+    entries = [e for e in search.search_index.entries if e["location"].partition("#")[2] not in NOT_SEARCHED]
+    for entry in entries:
+        collection, _, name = entry["location"].partition("/")
+        record = dataset.records[collection].get(name.removesuffix(".html")) if dataset and collection in dataset.records else None
+        names = search_names(record.data) if record is not None else []
+        if names:  # the page as a whole, not each of its sections
+            entry["tags"] = names
+    search.search_index.entries = entries
 
 
 def _merge_search_index(config: Any) -> None:
@@ -198,9 +286,14 @@ def _merge_search_index(config: Any) -> None:
 
 def _write_exports(config: Any) -> None:
     """Under plain mkdocs, write the data files too (build_site writes them itself), and the
-    marker that lets `build.py build` replace the site later."""
-    global _standalone
+    marker that lets `build.py build` replace the site later. Under serve only on the first
+    build: rebuilds leave them (`make export` writes them afresh)."""
+    global _standalone, _exported
+    if _serve_cache is not None and _exported:
+        _standalone = None
+        return
     if _standalone is not None and _preloaded is None:
+        _exported = _serve_cache is not None
         from ..export import write_exports
         from ..output import mark
 

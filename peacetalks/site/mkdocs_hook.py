@@ -13,10 +13,11 @@ if _REPO not in sys.path:
 from peacetalks.site.mkdocs_glue import (  # noqa: E402
     on_config,
     on_files,
+    on_page_markdown,
     on_post_build,
     on_serve,
     on_shutdown,
     on_startup,
 )
 
-__all__ = ["on_config", "on_files", "on_post_build", "on_serve", "on_shutdown", "on_startup"]
+__all__ = ["on_config", "on_files", "on_page_markdown", "on_post_build", "on_serve", "on_shutdown", "on_startup"]
