@@ -15,6 +15,7 @@ from .. import occasions
 from ..collections import COLLECTIONS
 from ..load import Dataset
 from ..schemas import WILDCARD, field_rules, values_at
+from . import parties
 
 Key = tuple[str, str]  # (collection, id)
 SHOWS = "shows"
@@ -88,4 +89,6 @@ def _shown(dataset: Dataset) -> list[Edge]:
                 for maker in makers:
                     edge = Edge(("topics", topic), SHOWS, ("actors", maker), "")
                     edges.setdefault((edge.source, edge.target), edge)
+    for source, target in parties.shown(dataset):  # the positions sections (parties rolled up)
+        edges.setdefault((source, target), Edge(source, SHOWS, target, ""))
     return list(edges.values())

@@ -23,7 +23,7 @@ from ..collections import COLLECTIONS, index_page
 from ..jsonparse import locate
 from ..load import Dataset, Record
 from ..problems import Problem
-from . import cite, feed, fieldref, history, timeline
+from . import cite, explorer, feed, fieldref, history, timeline
 from .graph import Graph, Key, build_graph
 from .text import Renderer, html_block, md_paragraphs, md_separator, md_text, url_attr
 from .views import (
@@ -94,6 +94,7 @@ def environment() -> jinja2.Environment:
     env.filters["join"] = _join
     env.filters["paragraphs"] = md_paragraphs
     env.filters["html_block"] = html_block
+    env.filters["explorer_block"] = explorer.explorer_block
     return env
 
 
@@ -152,6 +153,7 @@ def render(
     out.pages["explore/parties-by-topic.md"] = env.get_template("matrix.md.j2").render(
         party_topic_matrix(site, "explore/parties-by-topic.md")
     )
+    out.pages["explore/positions.md"] = env.get_template("positions.md.j2").render(explorer.positions_view(site, "explore/positions.md"))
     out.pages["reference/fields.md"] = env.get_template("fields.md.j2").render(fields_view())
     out.pages["downloads.md"] = env.get_template("downloads.md.j2").render(downloads_view(settings))
     out.pages["cite.md"] = env.get_template("cite.md.j2").render(cite_view(settings, site.edition))
@@ -168,6 +170,7 @@ STATIC_PAGES = (
     "explore/timeline.md",
     "explore/demands-by-meeting.md",
     "explore/parties-by-topic.md",
+    "explore/positions.md",
     "reference/fields.md",
     "downloads.md",
     "cite.md",
@@ -212,11 +215,14 @@ def _links(site: Site, page: str, collection: str, ids: Any) -> dict[str, Any]:
 def index_view(site: Site, name: str) -> dict[str, Any]:
     page = index_page(name)
     records = sorted(site.dataset.records[name].values(), key=lambda r: (_record_sort(site, r), r.label.casefold(), r.id))
-    columns, rows = INDEX_COLUMNS[name], []
+    columns, rows, attrs = INDEX_COLUMNS[name], [], []
     for record in records:
         link = site.link(page, (record.collection, record.id))
         rows.append([{"link": link}, *INDEX_CELLS[name](site, page, record)])
-    return {"heading": name.capitalize(), "intro": INTROS[name], "columns": columns, "rows": rows, "noun": name}
+        attrs.append(explorer.demand_facets(site, record.id) if name == "demands" else {})
+    view = {"heading": name.capitalize(), "intro": INTROS[name], "columns": columns, "rows": rows, "noun": name}
+    # The demands index is the explorer: each row's facet values in data- attributes, and the facets.
+    return view | {"attrs": attrs, "facets": explorer.facets(site, attrs) if name == "demands" else []}
 
 
 def _record_sort(site: Site, record: Record) -> str:
@@ -400,7 +406,7 @@ def timeline_rows(site: Site, page: str) -> list[dict[str, Any]]:
             span = _span([record.data.get(f) for f in field_names])
             if span is None:
                 continue
-            words = edtf.human(span.text)
+            words = edtf.human(span.text) + timeline.precision_words(span)
             mark = timeline.Mark(span, kind, f"{record.label}: {words}")
             event = {"span": span, "what": f"{kind.capitalize()}: {words}", "link": site.link(page, (record.collection, record.id))}
             rows.append(_row(site, page, record, [mark], kind, [event]))
@@ -413,7 +419,7 @@ def timeline_rows(site: Site, page: str) -> list[dict[str, Any]]:
             colour, shape = occasion_style(item.act)
             by = [site.record(("actors", a)).label for a in item.data.get("by") or [] if a in site.dataset.records["actors"]]
             what = act_label(item.act) + (f" by {', '.join(by)}" if by else "")
-            marks.append(timeline.Mark(span, colour, f"{what}: {edtf.human(span.text)}", shape))
+            marks.append(timeline.Mark(span, colour, f"{what}: {edtf.human(span.text)}{timeline.precision_words(span)}", shape))
             link = site.link(page, ("demands", record.id), anchor=occasion_anchor(item.id))
             events.append({"span": span, "what": what[:1].upper() + what[1:], "link": link, "act": item.act})
         if marks:
@@ -518,7 +524,25 @@ def timeline_key(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         after = f"status from then on: {status_label(status)}" if status else "status unchanged"
         label = f"{', '.join(act_label(a) for a in acts)} ({who}{after})"
         key.append({"swatch": Markup(timeline.swatch(colour, shape)), "label": label})
-    return key
+    return key + precision_key(rows)
+
+
+PRECISIONS = (
+    ("2022", "A faint bar: a date known only to the year (e.g. “2022, month not known”), drawn over the whole year"),
+    ("2022~", "A dashed bar: an approximate date (“about …”)"),
+    ("2022-03?", "A dotted bar followed by “?”: an uncertain date"),
+)
+
+
+def precision_key(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The key's entries for how vaguely known dates are drawn, for those the timeline holds."""
+    spans = [m.span for r in rows for m in r["row"].marks]
+    present = {
+        "2022": any(timeline.precision_words(s) for s in spans),
+        "2022~": any(s.approximate for s in spans),
+        "2022-03?": any(s.uncertain for s in spans),
+    }
+    return [{"swatch": Markup(timeline.swatch("unknown", date=d)), "label": label} for d, label in PRECISIONS if present[d]]
 
 
 def demand_meeting_matrix(site: Site, page: str) -> dict[str, Any]:

@@ -777,6 +777,8 @@ def actor_demands(site: Site, page: str, actor: str, part: str) -> list[dict[str
 
 
 def actor_view(site: Site, record: Record) -> dict[str, Any]:
+    from . import explorer
+
     data, view = record.data, common(site, record)
     page, key = view["page"], (record.collection, record.id)
     roles, evidence = [], citation_views(site, record, page, data.get("citations"), "/citations", "The actor")
@@ -806,6 +808,7 @@ def actor_view(site: Site, record: Record) -> dict[str, Any]:
         "received": actor_demands(site, page, record.id, "made_of"),
         "answered": actor_demands(site, page, record.id, "answered"),
         "other": actor_demands(site, page, record.id, "other"),
+        "positions": explorer.actor_positions(site, page, record.id),
         "attended": [site.link(page, k) for k in site.graph.into(key, "participants")],
         "evidence": merge_evidence(evidence),
         "second_hand": _certainty(merge_evidence(evidence)),
@@ -822,6 +825,8 @@ def actor_view(site: Site, record: Record) -> dict[str, Any]:
 
 
 def topic_view(site: Site, record: Record) -> dict[str, Any]:
+    from . import explorer
+
     data, view = record.data, common(site, record)
     page, key = view["page"], (record.collection, record.id)
     groups: dict[tuple[str, ...], list[Key]] = {}
@@ -839,6 +844,8 @@ def topic_view(site: Site, record: Record) -> dict[str, Any]:
         "parent": site.link(page, ("topics", data["parent"])) if data.get("parent") in site.dataset.records["topics"] else None,
         "children": [site.link(page, k) for k in site.graph.into(key, "parent")],
         "by_maker": by_maker,
+        "positions": explorer.topic_positions(site, page, record.id),
+        "positions_page": site.to(page, "explore/positions.md"),
         "evidence": [],
         "second_hand": [],
         "inferred": [],
