@@ -139,16 +139,17 @@ def _occasion_words(data: object, entry: str) -> str:
 
 
 def change_words(commit: Commit, change: diff.Change) -> dict[str, str]:
-    """One change as the home page says it: text before the record's name, and after it."""
+    """One change as the home page says it: text before the record's name (the page adds the
+    space: printed text loses its edge spaces), and after it."""
     key = (change.collection, change.id)
     singular = change.singular
     if not change.field and not change.entry:
         if change.action == "added":
-            return {"before": f"Added the {singular} ", "after": ""}
+            return {"before": f"Added the {singular}", "after": ""}
         if change.action == "removed":
-            return {"before": f"Removed the {singular} ", "after": ""}
+            return {"before": f"Removed the {singular}", "after": ""}
         if change.action == "renamed":
-            return {"before": f"The {singular} ", "after": " has a new identifier (its old address redirects)"}
+            return {"before": "", "after": ": a new identifier (its old address redirects)"}
     about = ""
     if change.entry:
         tree = commit.base if change.action == "removed" and not change.field else commit.head  # where the occasion is
