@@ -8,10 +8,16 @@ from pathlib import Path
 
 from tests.conftest import REPO
 
-STEPS = (
+CHECK_AND_EXPORT = (
     "synth (setup)",
-    "build.py check",
-    "build.py export",
+    "build.py check (cold, --no-cache)",
+    "build.py check (first, filling the cache)",
+    "build.py check (warm cache, nothing changed)",
+    "build.py check (one record edited)",
+    "build.py export (--no-cache, incl. check)",
+)
+STEPS = (
+    *CHECK_AND_EXPORT,
     "build.py build (full site)",
     "check-jsonschema (6 calls)",
     "plain mkdocs build",
@@ -34,10 +40,36 @@ def test_bench_runs_end_to_end_and_writes_the_table(tmp_path: Path) -> None:
     assert [row[1] for row in rows] == list(STEPS)
     by_step = {row[1]: row for row in rows}
     # The steps that exist on every checkout must have succeeded; the check found the records valid.
-    for step in ("synth (setup)", "build.py check", "check-jsonschema (6 calls)", "plain mkdocs build"):
+    for step in (*CHECK_AND_EXPORT[:5], "check-jsonschema (6 calls)", "plain mkdocs build"):
         assert by_step[step][-1] == "ok |", by_step[step]
     assert (tmp_path / "work" / "30" / "plain" / "site" / "index.html").exists()
     assert int(by_step["plain mkdocs build"][4]) >= 30  # one HTML page per record, at least
     assert "## Targets (at N = 30)" in text
     assert "check vs check-jsonschema" in text
     assert "nproc" in text and "Python 3." in text
+
+
+def test_bench_without_the_site_prints_every_ratio_and_verdict(tmp_path: Path) -> None:
+    """Two sizes, check and export only (as the 50,000-record point runs): the growth of each
+    step between the sizes and the peak RSS at each are judged in the same run."""
+    results = tmp_path / "results.md"
+    command = [sys.executable, "-m", "bench", "--sizes", "20,40", "--no-site", "--repeat", "1", "--work", str(tmp_path / "work")]
+    done = subprocess.run([*command, "--results", str(results)], cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    text = results.read_text("utf-8")
+    for size in ("20", "40"):
+        rows = [line.split(" | ") for line in text.splitlines() if line.startswith(f"| {size} |")]
+        assert [row[1] for row in rows] == list(CHECK_AND_EXPORT)
+        assert all(row[-1] == "ok |" for row in rows), rows
+    targets = {line.split(" | ")[0].removeprefix("| "): line for line in text.splitlines() if line.startswith("| ") and " | ≤ " in line}
+    for name in (
+        "check time 40 vs 20",
+        "export time 40 vs 20",
+        "peak RSS at 20 (check, export, build)",
+        "peak RSS at 40 (check, export, build)",
+    ):
+        assert name in targets, sorted(targets)
+        assert targets[name].endswith((" met |", " NOT met |")), targets[name]
+    assert targets["build time 40 vs 20"].endswith(" not measured |")
+    assert "check after one record is edited" in targets
+    assert not (REPO / "bench" / "out" / "40").exists() or (tmp_path / "work" / "40").exists()
