@@ -49,7 +49,8 @@
       return order || a.position - b.position;
     });
     rows.forEach(function (item) { body.appendChild(item.row); });
-    button.setAttribute("aria-label", th.dataset.label + ", sorted " + (ascending ? "ascending" : "descending"));
+    var name = button.classList.contains("peacetalks-sort-beside") ? "Sort by " + th.dataset.label : th.dataset.label;
+    button.setAttribute("aria-label", name + ", sorted " + (ascending ? "ascending" : "descending"));
   }
 
   function makeSortable(table) {
@@ -59,7 +60,13 @@
       button.type = "button";
       button.className = "peacetalks-sort";
       th.dataset.label = th.textContent.trim();
-      while (th.firstChild) button.appendChild(th.firstChild);
+      if (th.querySelector("a, button, input, select, textarea, [tabindex]")) {
+        // A heading holding a link (a matrix's column): the button goes beside it, never around it.
+        button.className = "peacetalks-sort peacetalks-sort-beside";
+        button.setAttribute("aria-label", "Sort by " + th.dataset.label);
+      } else {
+        while (th.firstChild) button.appendChild(th.firstChild);
+      }
       th.appendChild(button);
       button.addEventListener("click", function () { sortBy(table, index, button); });
     });
@@ -99,7 +106,25 @@
     });
   }
 
+  // A table wider than the screen scrolls inside its wrapper: the wrapper then takes the keyboard
+  // focus (to scroll with the arrow keys) and a name; one that fits gives them up again.
+  function labelScrollRegions() {
+    Array.prototype.forEach.call(document.querySelectorAll(".md-typeset__scrollwrap"), function (wrap) {
+      if (wrap.scrollWidth > wrap.clientWidth + 1) {
+        wrap.tabIndex = 0;
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", "Table (scrolls sideways)");
+      } else if (wrap.getAttribute("role") === "region") {
+        wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("role");
+        wrap.removeAttribute("aria-label");
+      }
+    });
+  }
+
   function init() {
+    labelScrollRegions();
+    window.addEventListener("resize", labelScrollRegions);
     markedTables().forEach(function (table, number) {
       makeSortable(table);
       makeFilterable(table, number);

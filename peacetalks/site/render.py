@@ -482,6 +482,7 @@ def timeline_view(site: Site, page: str) -> dict[str, Any]:
         since = f"{start:%B %Y}"
         recent = {
             "since": since,
+            "anchor": since.lower().replace(" ", "-"),
             "svg": Markup(
                 timeline.draw(
                     [r["row"] for r in shown],

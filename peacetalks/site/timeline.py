@@ -9,17 +9,24 @@ positions are computed on day numbers, and margins stop at the calendar's ends."
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from dataclasses import dataclass
 
 from .. import edtf
 from .xmltext import escape
 
-WIDTH = 960
-LABEL = 300  # the label column
+# Sizes in SVG units. The CSS (docs/assets/peacetalks.css) never lets the drawing shrink below
+# MIN_WIDTH CSS px (a narrower screen scrolls it sideways in a focusable region), so FONT units are
+# never less than FONT * MIN_WIDTH / WIDTH = 12.4 CSS px on screen.
+WIDTH = 720
+MIN_WIDTH = 640
+LABEL = 240  # the label column
 PAD = 12
 ROW = 24
+LINE = 17  # the height of a label's line
 AXIS = 28
-LABEL_CHARS = 42
+FONT = 14
+LABEL_CHARS = 27  # a label wraps onto as many lines as it needs, never cut
 
 # Meetings and documents are bars; a demand's occasion is a bar over the days its date may mean with
 # a symbol on it, coloured by the status it leaves the demand in (keys of the `standing` enum in
@@ -96,9 +103,18 @@ def _ticks(first: dt.date, last: dt.date) -> list[tuple[dt.date, str]]:
     return out
 
 
-def _short(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
+def lines(text: str) -> list[str]:
+    """A label wrapped onto lines of at most LABEL_CHARS characters (a longer word keeps its own line)."""
+    return textwrap.wrap(" ".join(text.split()), LABEL_CHARS, break_long_words=False, break_on_hyphens=False) or [""]
+
+
+def _height(row: Row) -> int:
+    return max(ROW, 8 + LINE * len(lines(row.label)))
+
+
+def precision_words(span: edtf.Span) -> str:
+    """What a span's date leaves unknown, in words: ', month not known' for a year-only date."""
+    return ", month not known" if span.start.precision == "year" and span.end.precision == "year" else ""
 
 
 def draw(rows: list[Row], ident: str, title: str, description: str, window: tuple[dt.date, dt.date] | None = None) -> str:
@@ -113,31 +129,44 @@ def draw(rows: list[Row], ident: str, title: str, description: str, window: tupl
     else:
         first = shift(min(s.first for s in spans), -15)
         last = shift(max(s.last for s in spans), 16)
-    height = AXIS + ROW * len(rows) + PAD
+    height = AXIS + sum(_height(row) for row in rows) + PAD
     e = escape
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="100%" role="group" '
-        f'aria-labelledby="{ident}-title {ident}-desc" class="peacetalks-timeline">',
+        f'aria-labelledby="{ident}-title {ident}-desc" class="peacetalks-timeline" data-label-width="{LABEL}">',
         f'<title id="{ident}-title">{e(title)}</title>',
         f'<desc id="{ident}-desc">{e(description)}</desc>',
         f'<clipPath id="{ident}-plot"><rect x="{LABEL}" y="0" width="{WIDTH - LABEL}" height="{height}"/></clipPath>',
-        '<g class="axis">',
+        '<g class="axis" aria-hidden="true">',
     ]
     for day, text in _ticks(first, last):
         x = _x(day.toordinal(), first.toordinal(), last.toordinal())
         out.append(f'<line x1="{x:.1f}" y1="{AXIS - 6}" x2="{x:.1f}" y2="{height - PAD}" stroke="#c8c8c8" stroke-width="1"/>')
         anchor = ' text-anchor="end"' if x > WIDTH - 60 else ""
-        out.append(f'<text x="{x + (-3 if anchor else 3):.1f}" y="{AXIS - 10}" font-size="12" fill="#333333"{anchor}>{e(text)}</text>')
+        out.append(f'<text x="{x + (-3 if anchor else 3):.1f}" y="{AXIS - 10}" font-size="{FONT}" fill="#333333"{anchor}>{e(text)}</text>')
     out.append("</g>")
-    for index, row in enumerate(rows):
-        y = AXIS + index * ROW
-        out.append(f'<a href="{e(row.href)}"><title>{e(row.label)}</title>')
-        out.append(f'<text x="4" y="{y + 16}" font-size="13" fill="#1a1a1a">{e(_short(row.label))}</text>')
-        out.append(f'<g clip-path="url(#{ident}-plot)">')
-        out.extend(_marks(row, y, first, last))
-        out.append("</g></a>")
+    y = AXIS
+    for row in rows:
+        out.extend(_row(row, y, ident, first, last))
+        y += _height(row)
     out.append("</svg>")
     return "\n".join(out)
+
+
+def _row(row: Row, y: int, ident: str, first: dt.date, last: dt.date) -> list[str]:
+    """A row: one link (to the row's page) holding its label, wrapped, and its marks; its accessible
+    name says every mark in words, so that a keyboard or screen reader gets what a pointer's tooltips give."""
+    e = escape
+    name = "; ".join([row.label, *(mark.title for mark in row.marks)])
+    text = "".join(f'<tspan x="4" y="{y + 16 + LINE * i}">{e(line)}</tspan>' for i, line in enumerate(lines(row.label)))
+    return [
+        f'<a href="{e(row.href)}" aria-label="{e(name)}"><title>{e(row.label)}</title>',
+        f'<rect class="peacetalks-row" x="0" y="{y}" width="{WIDTH}" height="{_height(row)}" fill="transparent"/>',
+        f'<text font-size="{FONT}" fill="#1a1a1a">{text}</text>',
+        f'<g clip-path="url(#{ident}-plot)">',
+        *_marks(row, y, first, last),
+        "</g></a>",
+    ]
 
 
 def _marks(row: Row, y: int, first: dt.date, last: dt.date) -> list[str]:
@@ -195,15 +224,22 @@ def _extent(mark: Mark, first: dt.date, last: dt.date) -> tuple[float, float]:
 
 
 def _bar(mark: Mark, y: int, x0: float, width: float, opacity: float = 1.0) -> str:
+    """A mark's bar, drawn as precisely as its date is known: a year-only date a faint span, an
+    approximate (~) one dashed, an uncertain (?) one dotted with a question mark after it."""
     colour = COLOURS.get(mark.kind, "#555555")
-    vague = mark.span.approximate or mark.span.uncertain
+    if precision_words(mark.span):
+        opacity = min(opacity, 0.15)
     fill = f'fill="{colour}"' + (f' fill-opacity="{opacity}"' if opacity < 1 else "")
-    style = (
-        f'fill="{colour}" fill-opacity="0.35" stroke="{colour}" stroke-width="1.5" stroke-dasharray="4 3"'
-        if vague
-        else f'{fill} stroke="{colour}" stroke-width="1"'
-    )
-    return f'<rect x="{x0:.1f}" y="{y + 5}" width="{width:.1f}" height="14" rx="2" {style}><title>{escape(mark.title)}</title></rect>'
+    if mark.span.uncertain:
+        style = f'fill="{colour}" fill-opacity="{min(opacity, 0.35)}" stroke="{colour}" stroke-width="1.5" stroke-dasharray="1.5 2.5"'
+    elif mark.span.approximate:
+        style = f'fill="{colour}" fill-opacity="{min(opacity, 0.35)}" stroke="{colour}" stroke-width="1.5" stroke-dasharray="4 3"'
+    else:
+        style = f'{fill} stroke="{colour}" stroke-width="1"'
+    bar = f'<rect x="{x0:.1f}" y="{y + 5}" width="{width:.1f}" height="14" rx="2" {style}><title>{escape(mark.title)}</title></rect>'
+    if mark.span.uncertain:
+        bar += f'<text class="peacetalks-flag" x="{x0 + width + 2:.1f}" y="{y + 17}" font-size="{FONT}" font-weight="700">?</text>'
+    return bar
 
 
 def _glyph(shape: str, colour: str, cx: float, cy: float) -> str:
@@ -218,9 +254,13 @@ def _glyph(shape: str, colour: str, cx: float, cy: float) -> str:
     return f'<rect x="{cx - r + 0.5:.1f}" y="{cy - r + 0.5:.1f}" width="{GLYPH - 1}" height="{GLYPH - 1}" {paint}/>'
 
 
-def swatch(kind: str, shape: str = "") -> str:
-    """The key's picture of a mark: a bar, or a lighter bar with an occasion's symbol on it."""
+def swatch(kind: str, shape: str = "", date: str = "") -> str:
+    """The key's picture of a mark: a bar, or a lighter bar with an occasion's symbol on it; with
+    `date` ("2022", "2022~", "2022-03?"), the bar drawn as a date of that precision is."""
     colour = COLOURS.get(kind, "#555555")
+    if date:
+        bar = _bar(Mark(edtf.parse(date), kind, ""), -3, 0, 22).replace("<title></title>", "")
+        return f'<svg width="36" height="18" viewBox="0 0 36 18" aria-hidden="true" focusable="false" class="peacetalks-swatch">{bar}</svg>'
     fill = f'fill="{colour}"' + (' fill-opacity="0.3"' if shape else "")
     bar = f'<rect x="0" y="2" width="28" height="14" rx="2" {fill} stroke="{colour}"/>'
     glyph = _glyph(shape, colour, 14, 9) if shape else ""

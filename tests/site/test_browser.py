@@ -1,5 +1,5 @@
 """The built site in headless Chromium: no console errors, nothing fetched from another host,
-offline search, keyboard-usable tables, a sub-path, and axe-core on the main kinds of page."""
+offline search, keyboard-usable tables and matrices, a sub-path. (axe-core on every page: test_a11y.py.)"""
 
 from __future__ import annotations
 
@@ -165,26 +165,23 @@ def test_index_table_sorts_and_filters_by_keyboard(real_site: Path, serve: Calla
     assert word.lower() in page.locator("article table tbody tr:not([hidden])").first.inner_text().lower()
 
 
-@pytest.mark.parametrize("which", ["home", "demand", "busiest-demand", "meeting", "timeline", "index"])
-def test_axe_finds_no_serious_violation(which: str, real_site: Path, serve: Callable[[Path], str], watched: Watched) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    path = {
-        "home": "index.html",
-        "demand": f"demands/{a_demand(real_site)}",
-        "busiest-demand": f"demands/{busiest_demand()}",
-        "meeting": "meetings/istanbul-talks-2022.html",
-        "timeline": "explore/timeline.html",
-        "index": "demands/index.html",
-    }[which]
-    watched.page.goto(f"{serve(real_site)}/{path}", wait_until="networkidle")
-    results = Axe().run(watched.page)
-    serious = [
-        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert not serious, serious
+def test_matrix_sorts_by_a_button_beside_each_linked_heading(real_site: Path, serve: Callable[[Path], str], watched: Watched) -> None:
+    """A matrix's column headings are links to their records: the sort button sits beside the link
+    (never holding it), is at least 24 by 24 CSS px, and sorts the rows."""
+    page = watched.page
+    page.goto(f"{serve(real_site)}/explore/demands-by-meeting.html", wait_until="networkidle")
+    assert page.locator("article table th button a").count() == 0, "no button holds a link"
+    beside = page.locator("article table th:has(a) > button.peacetalks-sort")
+    assert beside.count() >= 2
+    for i in range(beside.count()):
+        box = beside.nth(i).bounding_box()
+        assert box and box["width"] >= 24 and box["height"] >= 24, box
+    assert (beside.first.get_attribute("aria-label") or "").startswith("Sort by ")
+    beside.first.focus()
+    page.keyboard.press("Enter")
+    assert beside.first.locator("xpath=..").get_attribute("aria-sort") == "ascending"
+    assert "sorted ascending" in (beside.first.get_attribute("aria-label") or "")
+    assert not watched.errors, watched.errors
 
 
 def test_search_works_offline_from_the_file_system(real_site: Path, watched: Watched) -> None:
