@@ -1,6 +1,6 @@
 """Stage 3b: the downloadable data files, from a checked Dataset.
 
-`write_exports(dataset, out)` writes one CSV per table (see `DOWNLOADS`), dataset.json,
+`write_exports(dataset, out)` writes one CSV and one Parquet file per table (see `DOWNLOADS`), dataset.json,
 peacetalks.sqlite and datapackage.json into `out`, and the marker that lets the next export
 replace it (`output.MARKER`). The same records give the same bytes. It writes in place: `build.py
 export` gives it a fresh staging directory and swaps that in (peacetalks/output.py)."""
@@ -15,6 +15,7 @@ from ..load import Dataset
 from ..output import mark
 from . import files, package, tables
 from .parallel import beside
+from .parquet import write_parquet
 from .version import created, dataset_version
 
 __all__ = ["DOWNLOADS", "dataset_version", "write_exports"]
@@ -30,7 +31,13 @@ def _downloads() -> list[tuple[str, str]]:
         (DATASET_JSON, "Every record, nested as in the source files, by collection, with the dataset version."),
         (SQLITE, "SQLite database: a table per CSV file with primary and foreign keys, and full-text search on titles and summaries."),
     ]
-    return listed + [(f"{table.name}.csv", _describe(table)) for table in tables.tables()]
+    every = list(tables.tables())
+    csvs = [(f"{table.name}.csv", _describe(table)) for table in every]
+    parquets = [
+        (f"{table.name}.parquet", f"Parquet: the rows of {table.name}.csv typed (lists, dates, booleans), with its column descriptions.")
+        for table in every
+    ]
+    return listed + csvs + parquets
 
 
 def _describe(table: tables.Table) -> str:
@@ -74,6 +81,8 @@ def write_exports(dataset: Dataset, out: Path) -> None:
         paths = {table.name: out / f"{table.name}.csv" for table in every}
         for table in every:
             files.write_csv(paths[table.name], table, rows[table.name])
+        for table in every:
+            write_parquet(out / f"{table.name}.parquet", table, rows[table.name])
         files.write_dataset_json(out / DATASET_JSON, dataset, header)
         files.write_json(out / DATAPACKAGE, package.datapackage(dataset, every, paths, version, stamp))
         failed = database()
