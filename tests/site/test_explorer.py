@@ -173,3 +173,18 @@ def test_fits_the_screen_and_axe_finds_no_serious_violation(
         assert not errors, errors
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("collection", ["demands", "meetings", "documents", "actors", "topics", "sources"])
+def test_index_tables_are_cards_on_a_phone(collection: str, real_site: Path, serve: Callable[[Path], str], browser: Any) -> None:
+    """At 390 px an index's rows stack as cards: the page is no wider than the screen and no table scrolls sideways."""
+    context, page, errors = open_page(browser, f"{serve(real_site)}/{collection}/index.html", 390)
+    try:
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        assert page.locator("article .peacetalks-cards tbody tr").count() > 0
+        sideways = "Array.from(document.querySelectorAll('article table')).filter(t => { const s = t.closest('.md-typeset__scrollwrap'); return s && s.scrollWidth > s.clientWidth + 1; }).length"
+        assert page.evaluate(sideways) == 0
+        assert page.evaluate("getComputedStyle(document.querySelector('article .peacetalks-cards tbody tr')).display") == "block"
+        assert not errors, errors
+    finally:
+        context.close()
