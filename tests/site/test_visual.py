@@ -76,18 +76,20 @@ LAYOUT = r"""
     const rects = Array.from(range.getClientRects()).filter(r => r.width > 1 && r.height > 1);
     if (!rects.length) continue;
     const style = getComputedStyle(el);
-    if (['hidden', 'clip'].includes(style.overflowX) && el.scrollWidth > el.clientWidth + 1) clipped.push(describe(el, text));
-    for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+    if (['hidden', 'clip'].includes(style.overflowX) && el.clientWidth > 1 && el.scrollWidth > el.clientWidth + 1) clipped.push(describe(el, text));
+    let offscreen = false;
+    for (let a = el; a && a !== document.body; a = a.parentElement) {
       const s = getComputedStyle(a);
       if (['hidden', 'clip'].includes(s.overflowX) || ['hidden', 'clip'].includes(s.overflowY)) {
         const box = a.getBoundingClientRect();
-        if (box.width < 2 || box.height < 2) break;  // a visually hidden element: not on screen at all
+        if (box.width < 2 || box.height < 2) { offscreen = true; break; }  // visually hidden: for screen readers only
+        if (a === el) continue;
         if (rects.some(r => r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1)) clipped.push(describe(el, text) + ' cut by ' + describe(a, ''));
         break;
       }
       if (['auto', 'scroll'].includes(s.overflowX)) break;  // a scroller shows the rest when scrolled
     }
-    items.push({ el, rects, name: describe(el, text) });
+    if (!offscreen) items.push({ el, rects, name: describe(el, text) });
   }
   const overlaps = [];
   for (let i = 0; i < items.length; i++) {
