@@ -783,9 +783,54 @@ def _place_column(collection: str, column: str, where: str) -> Column:
     )
 
 
+# Actor fields that name the actor in another catalogue: field -> scheme (actor_identifiers.csv).
+IDENTIFIER_SCHEMES: dict[str, str] = {"wikidata": "wikidata"}
+
+
+def _schemes() -> dict[str, str]:
+    """The identifier fields the actor schema has (a scheme dropped from the schema drops out here)."""
+    props = load_schemas()[COLLECTIONS["actors"].schema]["properties"]
+    return {name: scheme for name, scheme in IDENTIFIER_SCHEMES.items() if name in props}
+
+
+def _fill_identifiers(rows: Rows, dataset: Dataset, every: Occasions) -> None:
+    schemes = _schemes()
+    out = rows["actor_identifiers"]
+    for actor_id in sorted(dataset.records["actors"]):
+        data = dataset.records["actors"][actor_id].data
+        out.extend(
+            (actor_id, scheme, data[name])
+            for name, scheme in sorted(schemes.items(), key=lambda i: i[1])
+            if isinstance(data.get(name), str)
+        )
+
+
+def _identifiers() -> Derived:
+    schemes = ", ".join(f"'{scheme}' from the '{name}' field" for name, scheme in _schemes().items())
+    return Derived(
+        "actor_identifiers",
+        (
+            Column("actor_id", "string", "Identifier of the actor.", True, safe=True),
+            Column(
+                "scheme", "string", "The catalogue the identifier belongs to.", True, tuple(sorted(set(_schemes().values()))), safe=True
+            ),
+            Column("value", "string", "The actor's identifier in that catalogue, as the record states it.", True, safe=True),
+        ),
+        _fill_identifiers,
+        Table(
+            "actor_identifiers",
+            f"Crosswalk: one row per identifier an actor record gives in another catalogue ({schemes}); only what the records state.",
+            ("actor_id", "scheme", "value"),
+            foreign_keys=[ForeignKey(("actor_id",), "actors", ("id",))],
+        ),
+        after="actor_roles",
+    )
+
+
 @cache
 def _derived() -> tuple[Derived, ...]:
     return (
+        _identifiers(),
         Derived("demands", _demand_columns(), _fill_demands, foreign_keys=_demand_keys()),
         Derived(
             "demand_actors",
@@ -819,7 +864,7 @@ def _add_derived(compiler: _Compiler) -> None:
             compiler.tables[derived.table].foreign_keys.extend(derived.foreign_keys)
             continue
         new = derived.new
-        table = Table(new.name, new.description, new.key, list(derived.columns), list(new.foreign_keys), derived=True)
+        table = Table(new.name, new.description, new.key, list(derived.columns), list(new.foreign_keys), derived=new.derived)
         order = list(compiler.tables.items())
         at = next((i + 1 for i, (name, _) in enumerate(order) if name == derived.after), len(order))
         compiler.tables = dict([*order[:at], (table.name, table), *order[at:]])

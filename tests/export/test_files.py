@@ -280,3 +280,17 @@ def test_the_readme_downloads_section_names_every_file_written(real_export: Path
     if any("`<table>.parquet` per CSV file" in line for line in table):  # one row stands for every table's Parquet file
         named |= {name.removesuffix(".csv") + ".parquet" for name in named if name.endswith(".csv")}
     assert named == {name for name, _ in DOWNLOADS}
+
+
+def test_actor_identifiers_are_the_records_wikidata_fields(exported: tuple[Path, Path]) -> None:
+    records, out = exported
+    with (out / "actor_identifiers.csv").open(encoding="utf-8", newline="") as stream:
+        rows = [(r["actor_id"], r["scheme"], r["value"]) for r in csv.DictReader(stream)]
+    stated = sorted(
+        (path.stem, "wikidata", json.loads(path.read_text("utf-8"))["wikidata"])
+        for path in (records / "actors").glob("*.json")
+        if "wikidata" in json.loads(path.read_text("utf-8"))
+    )
+    assert rows == stated
+    if records == RECORDS:
+        assert ("russia", "wikidata", "Q159") in rows
