@@ -8,6 +8,7 @@ pages whose Markdown changed, as they are read from a per-process cache director
 
 from __future__ import annotations
 
+import html
 import logging
 import os
 import re
@@ -242,7 +243,8 @@ def search_names(data: dict[str, Any]) -> list[str]:
     """A record's other names (an actor's `aliases`), as plain one-line strings, for its search keywords."""
     aliases = data.get("aliases")
     names = [a for a in aliases if isinstance(a, str)] if isinstance(aliases, list) else []
-    return list(dict.fromkeys(" ".join(n.split()) for n in names if n.strip()))
+    # Material's search results insert a page's tags as HTML: escape them like page text.
+    return list(dict.fromkeys(html.escape(" ".join(n.split()), quote=True) for n in names if n.strip()))
 
 
 @event_priority(50)  # before the search plugin writes its index

@@ -658,7 +658,6 @@ def fields_view() -> dict[str, Any]:
 
 def downloads_view(settings: Settings) -> dict[str, Any]:
     from .. import export
-
     from ..release import RELEASES_DIR, download_url, zip_name
 
     files = [{"name": name, "url": Markup(url_attr(f"data/{name}")), "description": description} for name, description in export.DOWNLOADS]
