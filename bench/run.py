@@ -124,7 +124,9 @@ def measure_size(size: int, seed: int, work: Path, repeat: int = 1, site: bool =
 
     def step(name: str, command: list[str]) -> Run:
         print(f"  N={size:,}: {name} ...", flush=True)
-        return run(command, logs / f"{name}.log", base)  # the check's cache goes in base/.peacetalks-cache
+        # build.py runs in base, so the check's cache goes in base/.peacetalks-cache; the other
+        # tools run in the repository, as before (check-jsonschema resolves the schemas' refs there).
+        return run(command, logs / f"{name}.log", base if command[:2] == cli()[:2] else REPO)
 
     synth = step("synth", cli("synth", str(size), "--out", str(records), "--seed", str(seed)))
     rows.append(Row(size, "synth (setup)", synth))
