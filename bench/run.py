@@ -166,7 +166,10 @@ def measure_size(size: int, seed: int, work: Path, repeat: int = 1, site: bool =
     for collection, info in COLLECTIONS.items():
         files = sorted(str(p) for p in (records / collection).glob("*.json"))
         if files:
-            command = [str(BIN / "check-jsonschema"), "--schemafile", str(REPO / "schema" / f"{info.schema}.schema.json"), *files]
+            schema_file = REPO / "schema" / f"{info.schema}.schema.json"
+            # The schemas' $ids are relative (as published on the site): resolve them, and the
+            # refs between schemas, from the schema file's own place.
+            command = [str(BIN / "check-jsonschema"), "--base-uri", schema_file.as_uri(), "--schemafile", str(schema_file), *files]
             runs.append(step(f"check-jsonschema-{collection}", command))
     rows.append(Row(size, "check-jsonschema (6 calls)", combine(runs, logs / "check-jsonschema.log")))
     plain = base / "plain"
@@ -315,7 +318,7 @@ def report(rows: list[Row], origin: str, seed: int, bad: list[bad_input.Case] | 
         f"`python build.py synth N --seed {seed}`; every step is a separate subprocess of the real command line.",
         "",
         *machine(),
-        "- check-jsonschema: `.venv/bin/check-jsonschema --schemafile schema/<collection>.schema.json <every file of the collection>`,",
+        "- check-jsonschema: `.venv/bin/check-jsonschema --base-uri file://$PWD/schema/<collection>.schema.json --schemafile schema/<collection>.schema.json <every file of the collection>`,",
         "  one call per collection (6 calls, times added, largest RSS).",
         f"- Plain mkdocs: `mkdocs build` of one pre-written Markdown page per record, plus one index page per collection and a home page; record pages kept out of the sidebar (`not_in_nav`); {origin}.",
         "- Wall time is elapsed time (for check and export the fastest of `--repeat` runs, default 3); peak RSS is the largest resident set of the process and the children it waited for; avg page is HTML bytes per HTML page; output is every file written.",
