@@ -22,7 +22,7 @@ from ..load import display_path, load
 from ..problems import printable
 from ..quotes import closest, describe, normalise, occurrences
 from . import licence
-from .extract import Extracted, ExtractError, extract
+from .extract import Extracted, ExtractError, extract, paragraphs
 from .passages import in_sentence
 from .rules import citations, fingerprint, sha256
 
@@ -60,6 +60,8 @@ def add_source(records: Path, request: AddRequest) -> int:
     folder = records / "sources"
     targets = [folder / f"{request.id}.json", folder / f"{request.id}{SOURCE_TEXT_SUFFIX}"]
     existing = [p for p in targets if p.exists()]
+    if existing and _restricted(targets[0]) and targets[1].exists():
+        return more_passages(request, targets)
     if existing:
         return _fail(f"{printable(display_path(existing[0]))} already exists: choose another id (nothing was written)")
     kind = request.licence or licence.UNKNOWN
@@ -90,9 +92,54 @@ def add_source(records: Path, request: AddRequest) -> int:
     return 0
 
 
-def _passages(text: str, quotes: list[str]) -> str:
-    """Each quote's sentence, once, in the order of the text, as paragraphs."""
-    passages = {sentence for sentence in (in_sentence(text, q) for q in quotes) if sentence}
+def _restricted(path: Path) -> bool:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    return licence.text_licence(data) == licence.RESTRICTED
+
+
+def more_passages(request: AddRequest, targets: list[Path]) -> int:
+    """`source add FILE --id ID --quote WORDS` for an existing restricted source: add the
+    passages of the new quotes, when FILE is the text the source was added from."""
+    if not request.quotes:
+        return _fail(
+            f"{printable(display_path(targets[0]))} already exists: to add passages of this restricted source, name them with --quote WORDS"
+        )
+    data = json.loads(targets[0].read_text("utf-8"))
+    try:
+        extracted = extract(request.file)
+    except ExtractError as exc:
+        return _fail(f"{printable(str(request.file))}: {exc}")
+    if fingerprint(extracted.text) != data.get("original_sha256"):
+        return _fail(
+            f"{printable(str(request.file))} is not the text {request.id} was added from: its SHA-256 differs from original_sha256 (nothing was written)"
+        )
+    found: list[str] = []
+    for words in request.quotes:
+        hits = occurrences(extracted.text, words)
+        if not hits:
+            return _fail(
+                f"--quote {printable(json.dumps(words, ensure_ascii=False))} is not in the text of {printable(str(request.file))} (nothing was written)"
+            )
+        found.append(hits[0].text)
+    kept = paragraphs(targets[1].read_text("utf-8"))
+    stored = _passages(extracted.text, found, kept)
+    targets[1].write_text(stored, encoding="utf-8", newline="")
+    data["text_sha256"] = sha256(stored)
+    targets[0].write_text(canonical_text("sources", data), encoding="utf-8", newline="")
+    added = len(stored.split("\n\n")) - len(kept)
+    print(f"added {added} passage{'' if added == 1 else 's'} to {printable(display_path(targets[1]))}, and set text_sha256")
+    print("quotes, ready to paste into a citation:")
+    for quote in found:
+        print(f'  "source": "{request.id}", "quote": {printable(json.dumps(quote, ensure_ascii=False))}')
+    return 0
+
+
+def _passages(text: str, quotes: list[str], kept: list[str] | None = None) -> str:
+    """Each quote's sentence (and each passage kept before), once, in the order of the text, as paragraphs."""
+    passages = {sentence for sentence in (in_sentence(text, q) for q in quotes) if sentence} | set(kept or [])
     ordered = sorted(passages, key=lambda p: normalise(text).find(p))
     return "\n\n".join(ordered) + "\n"
 

@@ -180,3 +180,41 @@ def test_verify_names_what_a_different_copy_breaks(tmp_path: Path) -> None:
     assert lines[3] == "verify failed: 3 problems"
     unknown = build("source", "verify", "no-such-source", str(PAGE), "--records", str(records))
     assert unknown.returncode == 1 and "no source 'no-such-source'" in unknown.stderr
+
+
+def test_more_passages_for_a_restricted_source_from_the_same_original(tmp_path: Path) -> None:
+    records = practice(tmp_path)
+    first = build(
+        "source",
+        "add",
+        str(PAGE),
+        "--id",
+        ID,
+        "--kind",
+        "news-report",
+        "--language",
+        "en",
+        "--licence",
+        "restricted",
+        "--terms",
+        "All rights reserved.",
+        "--quote",
+        QUOTES[0],
+        "--records",
+        str(records),
+    )
+    assert first.returncode == 0, first.stderr
+    text = records / f"sources/{ID}.txt"
+    assert len(text.read_text("utf-8").split("\n\n")) == 1
+    changed = tmp_path / "changed.html"
+    changed.write_text(PAGE.read_text("utf-8").replace("later in June", "in July"), encoding="utf-8")
+    refused = build("source", "add", str(changed), "--id", ID, "--quote", QUOTES[1], "--records", str(records))
+    assert refused.returncode == 1 and "its SHA-256 differs from original_sha256 (nothing was written)" in refused.stderr
+    more = build("source", "add", str(PAGE), "--id", ID, "--quote", QUOTES[1], "--quote", QUOTES[2], "--records", str(records))
+    assert more.returncode == 0, more.stderr
+    assert more.stdout.startswith(f"added 1 passage to {records}/sources/{ID}.txt, and set text_sha256\n")
+    assert text.read_text("utf-8").startswith("Northland’s envoy repeated")  # in the order of the text
+    fill_notes(records)
+    cite(records)
+    result = build("check", "--records", str(records))
+    assert result.returncode == 0, result.stderr
