@@ -77,12 +77,12 @@ def version() -> str:
     """A hash of everything a check result depends on besides the records."""
     parts = [FORMAT.encode(), sys.version.encode()]
     for path in sorted([*_PACKAGE.glob("*.py"), *_PACKAGE.glob("sources/*.py"), *(_PACKAGE.parent / "schema").glob("*.json")]):
-        parts += [path.name.encode(), path.read_bytes()]
+        parts += [path.name.encode("utf-8", "surrogatepass"), path.read_bytes()]
     return _digest(b"\0".join(parts))
 
 
 def cache_file(records: Path, directory: Path = CACHE_DIR) -> Path:
-    return directory / f"check-{_digest(str(records.absolute()).encode())}.json"
+    return directory / f"check-{_digest(str(records.absolute()).encode('utf-8', 'surrogatepass'))}.json"
 
 
 def read_index(path: Path, expected: str) -> dict[str, Entry]:
@@ -206,7 +206,7 @@ def _facts(listed: _Listed, index: dict[str, Entry], seen: dict[str, list[int]])
         if old is not None and isinstance(record, _Lazy):
             facts[key] = old
             continue
-        content = _digest(record.text.encode("utf-8"))
+        content = _digest(record.text.encode("utf-8", "surrogatepass"))
         plain, cited = _projections(record.data)
         clean = old[5] if old is not None and old[1] == content else ""
         facts[key] = [seen.get(key, []), content, plain, cited, _former(record.data), clean]
@@ -216,11 +216,11 @@ def _facts(listed: _Listed, index: dict[str, Entry], seen: dict[str, list[int]])
 def _environment(dataset: Dataset, listed: _Listed, facts: dict[str, Entry]) -> tuple[str, str]:
     """(what other records' rules can read, the same with every citation) as two hashes."""
     shown = sorted(f"{key}\0{r.path}\0{facts[key][2]}" for key, r in listed)
-    texts = sorted(f"{k}\0{_digest(v.encode('utf-8'))}" for k, v in dataset.source_texts.items())
+    texts = sorted(f"{k}\0{_digest(v.encode('utf-8', 'surrogatepass'))}" for k, v in dataset.source_texts.items())
     unreadable = sorted(f"{c}/{i}" for c, i in dataset.unreadable)
-    general = _digest("\n".join([*shown, "texts", *texts, "unreadable", *unreadable]).encode("utf-8"))
+    general = _digest("\n".join([*shown, "texts", *texts, "unreadable", *unreadable]).encode("utf-8", "surrogatepass"))
     cited = sorted(f"{key}\0{facts[key][3]}" for key, _ in listed)
-    return general, _digest("\n".join([general, *cited]).encode("utf-8"))
+    return general, _digest("\n".join([general, *cited]).encode("utf-8", "surrogatepass"))
 
 
 def _entries(listed: _Listed, facts: dict[str, Entry], problems: list[Problem], envs: tuple[str, str]) -> dict[str, Entry]:
