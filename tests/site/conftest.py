@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -160,3 +161,16 @@ def serve() -> Iterator[object]:
 
 
 __all__ = ["FIXTURES", "REPO", "Page", "build", "html_pages", "parse"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium driven by playwright, one per test module (the browser tests share it)."""
+    from playwright.sync_api import sync_playwright
+
+    from .screenshots import ARGS
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        yield chromium
+        chromium.close()

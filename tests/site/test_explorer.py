@@ -5,7 +5,7 @@ width nothing scrolls sideways and axe-core finds no serious violation."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,22 +16,11 @@ from peacetalks.load import Dataset, load
 from tests.conftest import RECORDS
 
 from .conftest import parse
-from .screenshots import ARGS
 
 pytestmark = pytest.mark.browser
 
 ROWS = "article .peacetalks-cards table tbody tr"
 VISIBLE_IDS = f"Array.from(document.querySelectorAll('{ROWS}')).filter(r => r.getClientRects().length > 0).map(r => r.querySelector('a').getAttribute('href').replace(/\\.html$/, ''))"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

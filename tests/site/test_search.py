@@ -3,27 +3,15 @@ and a record's name finds a record before the reference pages (methodology, dict
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .screenshots import ARGS
-
 pytestmark = pytest.mark.browser
 
 REFERENCE = ("methodology.html", "data-dictionary.html", "reference/fields.html", "downloads.html", "cite.html")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _search(browser: Any, base: str, word: str) -> list[str]:

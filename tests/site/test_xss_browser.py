@@ -20,7 +20,6 @@ import pytest
 from tests.conftest import run_build
 
 from .conftest import REPO, html_pages
-from .screenshots import ARGS
 
 pytestmark = pytest.mark.browser
 
@@ -58,16 +57,6 @@ def touch_everything(page: Any) -> int:
     for x, y in points:
         page.mouse.move(x, y)
     return len(points)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
