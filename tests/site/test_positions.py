@@ -16,7 +16,7 @@ from peacetalks.load import Dataset, load
 from tests.conftest import RECORDS
 
 from .conftest import parse
-from .test_explorer import browser, rolled  # noqa: F401  (the module's browser fixture)
+from .test_explorer import rolled
 
 
 @pytest.fixture(scope="module")
