@@ -304,6 +304,8 @@ def _git(args: list[str], cwd: Path, data: bytes | None = None) -> bytes:
         result = subprocess.run(["git", *args], cwd=cwd, input=data, capture_output=True, check=False)
     except FileNotFoundError as exc:
         raise GitError("git is not installed") from exc
+    except OSError as exc:
+        raise GitError(f"git {args[0]} could not run: {exc.strerror or exc}") from exc
     if result.returncode != 0:
         lines = result.stderr.decode("utf-8", "replace").strip().splitlines()
         raise GitError(lines[-1] if lines else f"git {args[0]} failed")
@@ -375,19 +377,28 @@ def _git_listing(records: Path, revision: str) -> tuple[Path, dict[tuple[str, st
     return top, blobs
 
 
-def _read_blobs(top: Path, blobs: list[str]) -> list[bytes]:
-    """The contents of git objects, in one `git cat-file --batch` call."""
-    if not blobs:
-        return []
-    batch = _git(["cat-file", "--batch"], top, data="".join(f"{blob}\n" for blob in blobs).encode())
-    contents: list[bytes] = []
+def cat_file(cwd: Path, specs: list[str]) -> dict[str, bytes]:
+    """Object name or `rev:path` -> the blob's bytes, in one `git cat-file --batch` call.
+
+    Names that are missing or not a blob (a tree at that path) are left out. Raises GitError
+    when git cannot run there."""
+    if not specs:
+        return {}
+    output = _git(["cat-file", "--batch"], cwd, data="".join(f"{spec}\n" for spec in specs).encode())
+    found: dict[str, bytes] = {}
     offset = 0
-    for _ in blobs:
-        header_end = batch.index(b"\n", offset)
-        size = int(batch[offset:header_end].split()[2])
-        contents.append(batch[header_end + 1 : header_end + 1 + size])
-        offset = header_end + 1 + size + 1
-    return contents
+    for spec in specs:
+        end = output.find(b"\n", offset)
+        if end < 0:
+            break
+        header = output[offset:end].split()
+        offset = end + 1
+        if len(header) == 3 and header[2].isdigit():  # "<object> <type> <size>"; a missing one says "missing"
+            size = int(header[2])
+            if header[1] == b"blob":
+                found[spec] = output[offset : offset + size]
+            offset += size + 1
+    return found
 
 
 def record_changes(records: Path, base: str = "HEAD") -> tuple[list[Change], list[str]]:
@@ -408,8 +419,9 @@ def record_changes(records: Path, base: str = "HEAD") -> tuple[list[Change], lis
                 head[key] = value
     wanted = [(key, blob) for key, blob in sorted(blobs.items()) if key not in same and key not in unreadable]
     before: Tree = {}
-    for (key, _), raw in zip(wanted, _read_blobs(top, [blob for _, blob in wanted]), strict=True):
-        value = _parse(raw, key[1])
+    contents = cat_file(top, [blob for _, blob in wanted])
+    for key, blob in wanted:
+        value = _parse(contents[blob], key[1])
         if value is not None:
             before[key] = value
     return diff_trees(before, head), sorted(unreadable.values())

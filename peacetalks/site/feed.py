@@ -17,7 +17,7 @@ import os
 import re
 import subprocess
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import jsonparse
@@ -49,7 +49,15 @@ class Change:
     time: int  # seconds since the epoch, committer date
     subject: str
     records: tuple[Touched, ...]
-    words: tuple[tuple[str, str, str], ...] = ()  # (collection, id, "added demand x") from the diff
+    # The commit's record files before and after it, and what changed between them (diff.diff_trees)
+    base: diff.Tree = field(default_factory=dict, compare=False)
+    head: diff.Tree = field(default_factory=dict, compare=False)
+    diffs: tuple[diff.Change, ...] = field(default=(), compare=False)
+
+    @property
+    def words(self) -> tuple[tuple[str, str, str], ...]:
+        """(collection, id, "added demand x") per change, as `build.py diff` says it."""
+        return tuple((c.collection, c.id, xmltext.clean(c.text())) for c in self.diffs)
 
     @property
     def date(self) -> dt.datetime:
@@ -107,32 +115,31 @@ def site_url(config: Path = MKDOCS_YML) -> str:
 
 
 def with_words(records: Path, found: list[Change]) -> list[Change]:
-    """The changes with what each commit changed in its records, in words (diff.diff_trees)."""
+    """The changes with the trees of the records each commit touched, before and after it, and
+    what changed between them (diff.diff_trees), from one `git cat-file --batch`."""
     try:
         prefix = subprocess.run(
             ["git", "-C", str(records), "rev-parse", "--show-prefix"], capture_output=True, text=True, timeout=60, check=True
         ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return found
-    specs: list[str] = []
-    for change in found:
-        for t in change.records:
-            path = f"{prefix}{t.collection}/{t.id}.json"
-            if _SAFE_PATH.fullmatch(path):
-                specs += [f"{change.commit}^:{path}", f"{change.commit}:{path}"]
-    contents = _blobs(records, specs)
+    paths = {id(change): [(t, f"{prefix}{t.collection}/{t.id}.json") for t in change.records] for change in found}
+    specs = [f"{c.commit}{side}:{path}" for c in found for _, path in paths[id(c)] if _SAFE_PATH.fullmatch(path) for side in ("^", "")]
+    try:
+        contents = diff.cat_file(records, specs)
+    except diff.GitError:
+        return found
     out = []
     for change in found:
         base: diff.Tree = {}
         head: diff.Tree = {}
-        for t in change.records:
-            path = f"{prefix}{t.collection}/{t.id}.json"
+        for t, path in paths[id(change)]:
             for tree, spec in ((base, f"{change.commit}^:{path}"), (head, f"{change.commit}:{path}")):
                 value = _parsed(contents.get(spec))
                 if value is not None:
                     tree[(t.collection, t.id)] = value
-        words = tuple((c.collection, c.id, xmltext.clean(c.text())) for c in diff.diff_trees(base, head))
-        out.append(Change(change.commit, change.time, change.subject, change.records, words))
+        diffs = tuple(diff.diff_trees(base, head))
+        out.append(Change(change.commit, change.time, change.subject, change.records, base, head, diffs))
     return out
 
 
@@ -144,41 +151,6 @@ def _parsed(raw: bytes | None) -> object:
         return None
     value, _, error = jsonparse.parse(raw)
     return value if error is None and isinstance(value, dict) else None
-
-
-def _blobs(records: Path, specs: list[str]) -> dict[str, bytes]:
-    """`rev:path` -> the file's bytes, for those that exist, in one `git cat-file --batch`."""
-    if not specs:
-        return {}
-    try:
-        result = subprocess.run(
-            ["git", "-C", str(records), "cat-file", "--batch"],
-            input="".join(f"{spec}\n" for spec in specs).encode(),
-            capture_output=True,
-            timeout=120,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return {}
-    return _read_batch(result.stdout, specs) if result.returncode == 0 else {}
-
-
-def _read_batch(output: bytes, specs: list[str]) -> dict[str, bytes]:
-    found: dict[str, bytes] = {}
-    offset = 0
-    for spec in specs:
-        end = output.find(b"\n", offset)
-        if end < 0:
-            break
-        header = output[offset:end].split()
-        offset = end + 1
-        if len(header) == 3 and header[1] == b"blob" and header[2].isdigit():
-            size = int(header[2])
-            found[spec] = output[offset : offset + size]
-            offset += size + 1
-        elif len(header) == 3 and header[2].isdigit():
-            offset += int(header[2]) + 1  # a tree or other object at that path: skipped
-    return found
 
 
 _COMMIT = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")  # SHA-1 or SHA-256

@@ -1,99 +1,15 @@
-"""What the latest commits changed in the records, as `build.py diff` sees it, for the home page.
+"""What the latest commits changed in the records, in words, for the home page.
 
-Each commit touching records (feed.changes) is compared with its parent by
-peacetalks/contrib/diff.py `diff_trees`, over the record files it touched: the same changes,
-in the same order, as `build.py diff <parent>` would list. From git history only, so the same
-commits give the same page; without git there are no commits and no changes."""
+Each commit touching records (feed.changes) carries its record files before and after it and
+their differences (peacetalks/contrib/diff.py `diff_trees`): the same changes, in the same
+order, as `build.py diff <parent>` would list. This module says them as a reader reads them."""
 
 from __future__ import annotations
 
 import re
-import subprocess
-from dataclasses import dataclass
-from pathlib import Path
 
 from ..contrib import diff
-from ..jsonparse import parse
-from . import feed
-
-_SAFE_PATH = re.compile(r"[A-Za-z0-9._/-]+")  # what `rev:path` can name on a line of cat-file's input
-
-
-@dataclass(frozen=True)
-class Commit:
-    """A commit's record changes, with the two trees they were computed from (for labels)."""
-
-    change: feed.Change
-    changes: tuple[diff.Change, ...]
-    base: diff.Tree
-    head: diff.Tree
-
-
-def _git(records: Path, args: list[str], data: bytes | None = None) -> bytes | None:
-    try:
-        result = subprocess.run(["git", "-C", str(records), *args], input=data, capture_output=True, timeout=120, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return result.stdout if result.returncode == 0 else None
-
-
-def _batch(records: Path, specs: list[str]) -> dict[str, bytes]:
-    """`rev:path` -> the file's bytes, for those that name a file, in one `git cat-file --batch`."""
-    output = _git(records, ["cat-file", "--batch"], "".join(f"{s}\n" for s in specs).encode()) if specs else None
-    if output is None:
-        return {}
-    found: dict[str, bytes] = {}
-    offset = 0
-    for spec in specs:
-        end = output.find(b"\n", offset)
-        if end < 0:
-            break
-        header = output[offset:end].split()
-        offset = end + 1
-        if len(header) == 3 and header[2].isdigit():  # "<object> <type> <size>"; a missing one says "missing"
-            size = int(header[2])
-            if header[1] == b"blob":
-                found[spec] = output[offset : offset + size]
-            offset += size + 1
-    return found
-
-
-def latest(records: Path, changes: list[feed.Change], count: int) -> list[Commit]:
-    """The record changes of the `count` newest commits in `changes` (newest first)."""
-    chosen = changes[:count]
-    prefix_raw = _git(records, ["rev-parse", "--show-prefix"]) if chosen else None
-    if prefix_raw is None:
-        return []
-    prefix = prefix_raw.decode("utf-8", "replace").strip()
-    wanted: list[tuple[feed.Change, tuple[str, str], str, str]] = []
-    for change in chosen:
-        for touched in change.records:
-            path = f"{prefix}{touched.collection}/{touched.id}.json"
-            if _SAFE_PATH.fullmatch(path):
-                wanted.append((change, (touched.collection, touched.id), f"{change.commit}^:{path}", f"{change.commit}:{path}"))
-    blobs = _batch(records, [spec for *_, before, after in wanted for spec in (before, after)])
-    out = []
-    for change in chosen:
-        base: diff.Tree = {}
-        head: diff.Tree = {}
-        for owner, key, before, after in wanted:
-            if owner is change:
-                for tree, spec in ((base, before), (head, after)):
-                    value = _record(blobs.get(spec))
-                    if value is not None:
-                        tree[key] = value
-        out.append(Commit(change, tuple(diff.diff_trees(base, head)), base, head))
-    return out
-
-
-def _record(raw: bytes | None) -> dict[str, object] | None:
-    if raw is None:
-        return None
-    value, _, error = parse(raw)
-    return value if error is None and isinstance(value, dict) else None
-
-
-# --- in words, for the home page -----------------------------------------------------------
+from .feed import Change as Commit
 
 SHOWN = 6  # changes listed per commit; the rest are counted
 

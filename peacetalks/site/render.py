@@ -145,7 +145,7 @@ def render(
     out.files["feed.xml"] = feed.atom(changes, epoch, "peacetalks: releases and record changes", labels, feed.changelog_releases()).encode(
         "utf-8"
     )
-    out.pages["index.md"] = env.get_template("home.md.j2").render(home_view(site, changes, records_dir))
+    out.pages["index.md"] = env.get_template("home.md.j2").render(home_view(site, changes))
     out.pages["explore/timeline.md"] = env.get_template("timeline.md.j2").render(timeline_view(site, "explore/timeline.md"))
     out.pages["explore/demands-by-meeting.md"] = env.get_template("matrix.md.j2").render(
         demand_meeting_matrix(site, "explore/demands-by-meeting.md")
@@ -305,7 +305,7 @@ INDEX_CELLS: dict[str, Any] = {
 LATEST_COMMITS = 5  # commits shown under "Latest changes" on the home page
 
 
-def home_view(site: Site, changes: list[feed.Change], records_dir: Path | None = None) -> dict[str, Any]:
+def home_view(site: Site, changes: list[feed.Change]) -> dict[str, Any]:
     page = "index.md"
     rows = timeline_rows(site, page)
     meetings = [r for r in rows if r["kind"] == "meeting"][-TEASER_ROWS:]
@@ -316,7 +316,7 @@ def home_view(site: Site, changes: list[feed.Change], records_dir: Path | None =
         "counts": [{"name": n, "count": len(site.dataset.records[n]), "url": site.to(page, index_page(n))} for n in COLLECTIONS],
         "sources": len(site.dataset.records["sources"]),
         "period": period_covered(site),
-        "latest": latest_changes(site, page, changes, records_dir or site.dataset.root),
+        "latest": latest_changes(site, page, changes),
         "teaser": Markup(teaser) if teaser else None,
     }
 
@@ -355,13 +355,13 @@ def period_covered(site: Site) -> dict[str, Any] | None:
     }
 
 
-def latest_changes(site: Site, page: str, changes: list[feed.Change], records_dir: Path) -> list[dict[str, Any]]:
+def latest_changes(site: Site, page: str, changes: list[feed.Change]) -> list[dict[str, Any]]:
     """The latest commits' record changes in words (as `build.py diff` computes them), newest first:
     per commit, each record it changed, with what changed in it."""
     out = []
-    for commit in history.latest(records_dir, changes, LATEST_COMMITS):
+    for commit in changes[:LATEST_COMMITS]:
         records: dict[tuple[str, str], dict[str, Any]] = {}
-        for change in commit.changes:
+        for change in commit.diffs:
             key = (change.collection, change.id)
             if key not in records:
                 link = site.link(page, key) if change.id in site.dataset.records[change.collection] else None
@@ -378,7 +378,7 @@ def latest_changes(site: Site, page: str, changes: list[feed.Change], records_di
             extra = len(entry["phrases"]) - history.SHOWN
             entry["phrases"] = entry["phrases"][: history.SHOWN] + ([f"{extra} more"] if extra > 0 else [])
         if shown:
-            day = commit.change.date.date()
+            day = commit.date.date()
             out.append(
                 {
                     "iso": day.isoformat(),
