@@ -15,15 +15,20 @@ from ..load import Dataset
 Key = tuple[str, str]  # (collection, id)
 
 
-def chain(dataset: Dataset, actor: str) -> list[str]:
-    """The actor, then its affiliation, that one's affiliation and so on (a cycle stops it)."""
+def _follow(dataset: Dataset, collection: str, start: str, link: str) -> list[str]:
+    """`start`, then the record its `link` field names, that one's, and so on (a cycle stops it)."""
     out: list[str] = []
-    current: object = actor
-    actors = dataset.records["actors"]
-    while isinstance(current, str) and current in actors and current not in out:
+    current: object = start
+    records = dataset.records[collection]
+    while isinstance(current, str) and current in records and current not in out:
         out.append(current)
-        current = actors[current].data.get("affiliation")
+        current = records[current].data.get(link)
     return out
+
+
+def chain(dataset: Dataset, actor: str) -> list[str]:
+    """The actor, then its affiliation, that one's affiliation and so on."""
+    return _follow(dataset, "actors", actor, "affiliation")
 
 
 def party(dataset: Dataset, actor: str) -> str:
@@ -39,13 +44,7 @@ def rolled_up(dataset: Dataset, actors: Iterable[str]) -> list[str]:
 
 def topic_chain(dataset: Dataset, topic: str) -> list[str]:
     """The topic, then its broader topic, and so on."""
-    out: list[str] = []
-    current: object = topic
-    topics = dataset.records["topics"]
-    while isinstance(current, str) and current in topics and current not in out:
-        out.append(current)
-        current = topics[current].data.get("parent")
-    return out
+    return _follow(dataset, "topics", topic, "parent")
 
 
 def parties_of(dataset: Dataset, items: list[occ.Occasion]) -> list[str]:

@@ -13,6 +13,8 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -63,6 +65,27 @@ def wait_for(url: str, text: str, server: subprocess.Popen[bytes]) -> str:
     raise AssertionError(f"{url} never showed {text!r}")
 
 
+@contextmanager
+def serving(records: Path, log_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """The real `make serve` on the records at a free local address: (base URL, server);
+    stopped, with its whole process group, on the way out. Its output goes to `log_path`."""
+    base = f"http://127.0.0.1:{free_port()}"
+    env = dict(os.environ, PEACETALKS_RECORDS=str(records), NO_MKDOCS_2_WARNING="1")
+    with log_path.open("wb") as log:
+        server = subprocess.Popen(
+            serve_command(base.removeprefix("http://")), cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        try:
+            yield base, server
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait()
+
+
 def set_title(path: Path, title: str) -> None:
     data = json.loads(path.read_text("utf-8"))
     old = json.dumps(data["title"], ensure_ascii=False)
@@ -74,13 +97,7 @@ def test_serve_shows_an_edited_title_on_the_page_and_on_pages_linking_to_it(tmp_
     shutil.copytree(FIXTURES / "basic", records)
     demand = records / "demands" / "cap-army.json"
     data = json.loads(demand.read_text("utf-8"))
-    base = f"http://127.0.0.1:{free_port()}"
-    env = dict(os.environ, PEACETALKS_RECORDS=str(records), NO_MKDOCS_2_WARNING="1")
-    log = (tmp_path / "serve.log").open("wb")
-    server = subprocess.Popen(
-        serve_command(base.removeprefix("http://")), cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-    )
-    try:
+    with serving(records, tmp_path / "serve.log") as (base, server):
         wait_for(f"{base}/demands/cap-army.html", data["title"], server)
         actor = f"{base}/actors/{data['occasions'][0]['by'][0]}.html"
         assert data["title"] in (fetch(actor) or "")
@@ -97,14 +114,6 @@ def test_serve_shows_an_edited_title_on_the_page_and_on_pages_linking_to_it(tmp_
         assert {"topics/alliances.html", "demands/cap-army.html", "index.html"} <= {x.partition("#")[0] for x in locations}
         stale = [e["location"] for e in index["docs"] if data["title"] + "<" in e["text"] or e["title"] == data["title"]]
         assert stale == []
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-        log.close()
     assert "ERROR" not in (tmp_path / "serve.log").read_text("utf-8", "replace")
 
 

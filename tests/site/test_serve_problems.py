@@ -5,15 +5,11 @@ record is fixed; a rebuild does not write the data files again."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
-import subprocess
 from pathlib import Path
 
-from tests.conftest import REPO
 from tests.site.conftest import FIXTURES
-from tests.site.test_serve import fetch, free_port, serve_command, set_title, wait_for
+from tests.site.test_serve import fetch, serving, set_title, wait_for
 
 
 def test_a_broken_record_shows_its_located_problems_then_the_fixed_page(tmp_path: Path) -> None:
@@ -22,13 +18,7 @@ def test_a_broken_record_shows_its_located_problems_then_the_fixed_page(tmp_path
     demand = records / "demands" / "cap-army.json"
     good = demand.read_text("utf-8")
     title = json.loads(good)["title"]
-    base = f"http://127.0.0.1:{free_port()}"
-    env = dict(os.environ, PEACETALKS_RECORDS=str(records), NO_MKDOCS_2_WARNING="1")
-    log = (tmp_path / "serve.log").open("wb")
-    server = subprocess.Popen(
-        serve_command(base.removeprefix("http://")), cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-    )
-    try:
+    with serving(records, tmp_path / "serve.log") as (base, server):
         wait_for(f"{base}/demands/cap-army.html", title, server)
         exported = fetch(f"{base}/data/demands.csv")
         assert exported is not None and title in exported
@@ -47,14 +37,6 @@ def test_a_broken_record_shows_its_located_problems_then_the_fixed_page(tmp_path
         assert home is not None and "The records have problems" not in home and "peacetalks" in home
         # The data files are those of the first build: serve's rebuilds leave them.
         assert fetch(f"{base}/data/demands.csv") == exported
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-        log.close()
     text = (tmp_path / "serve.log").read_text("utf-8", "replace")
     assert "unknown actor 'no-such-actor'" in text  # printed in the terminal too
     assert "Traceback" not in text and "appear stuck" not in text
