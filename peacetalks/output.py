@@ -146,7 +146,10 @@ def publish(out: str | os.PathLike[str], records: Path, fill: Callable[[Path], l
     target = Path(shown).resolve()
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        with _locked(target, shown):
+        with contextlib.ExitStack() as held:
+            for enclosing in _enclosing_outputs(target):  # `export --out site/data` while `build --out site` runs
+                held.enter_context(_locked(enclosing, os.fspath(enclosing)))
+            held.enter_context(_locked(target, shown))
             refused = refuse(out, records)
             if refused is not None:
                 return refused
@@ -187,6 +190,12 @@ def _open_up(directory: Path) -> None:
     umask = os.umask(0o022)
     os.umask(umask)
     os.chmod(directory, 0o777 & ~umask)
+
+
+def _enclosing_outputs(target: Path) -> list[Path]:
+    """The directories around `target` that a run wrote (marked), outermost first: a run into
+    one of them would swap `target` away, so both take its lock."""
+    return [parent for parent in reversed(target.parents) if is_marked(parent)]
 
 
 @contextmanager

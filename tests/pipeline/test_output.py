@@ -226,6 +226,28 @@ def test_a_held_lock_is_another_build_running(small: Path, tmp_path: Path) -> No
     assert snapshot(tmp_path) == before
 
 
+def test_an_export_into_a_built_site_waits_for_no_build_of_that_site(small: Path, tmp_path: Path) -> None:
+    """`export --out site/data` while `build --out site` runs would be swapped away with the old
+    site: it takes the site's lock too, and is refused while a build holds it."""
+    site = tmp_path / "site"
+    assert run_build("build", "--records", str(small), "--out", str(site)).returncode == 0
+    before = snapshot(tmp_path)
+    lock = tmp_path / ".site.lock"
+    with lock.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        result = run_build("export", "--records", str(small), "--out", str(site / "data"))
+        assert result.returncode == 1
+        no_traceback(result)
+        assert (
+            result.stderr == f"build.py: error: another build is running into {site}/ (it holds {lock}); try again when it has finished\n"
+        )
+    lock.unlink()
+    assert snapshot(tmp_path) == before
+    result = run_build("export", "--records", str(small), "--out", str(site / "data"))
+    assert result.returncode == 0, result.stderr
+    assert not lock.exists() and not (site / ".data.lock").exists()
+
+
 def test_two_concurrent_builds_one_runs_the_other_is_told(large: Path, tmp_path: Path) -> None:
     site = tmp_path / "site"
     command = [sys.executable, str(REPO / "build.py"), "build", "--records", str(large), "--out", str(site)]
