@@ -62,9 +62,9 @@ _MARKDOWN = nh3.Cleaner(
 # What the site's own HTML blocks may hold besides: the markup of its lists, tables and status
 # track. Classes, ids and styles come from the templates; record text never reaches them.
 _PAGE = nh3.Cleaner(
-    tags=_MARKDOWN_TAGS | {"dd", "div", "dl", "dt", "q", "span", "table", "tbody", "td", "th", "thead", "time", "tr"},
+    tags=_MARKDOWN_TAGS | {"cite", "dd", "div", "dl", "dt", "mark", "q", "span", "table", "tbody", "td", "th", "thead", "time", "tr"},
     attributes={
-        "*": {"class", "id"},
+        "*": {"class", "id", "lang"},
         "a": {"href", "title"},
         "li": {"style", "aria-current"},
         "ol": {"start", "aria-label"},

@@ -4,6 +4,7 @@ escapes them); trusted markup (URLs built from ids, rendered Markdown) is Markup
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 from typing import Any
@@ -16,7 +17,7 @@ from .. import occasions as occ
 from ..collections import COLLECTIONS, index_page
 from ..load import Dataset, Record
 from ..schemas import load_schemas, resolve, schema_at
-from . import cite
+from . import cite, sourcetext
 from .api import ROOT as API_ROOT
 from .cite import Edition
 from .graph import SHOWS, Graph, Key
@@ -298,13 +299,14 @@ def citation_views(site: Site, record: Record, page: str, citations: Any, pointe
     titles = field_titles(record.collection)
     out = []
     for index, citation in enumerate(citations or []):
-        source_id = citation.get("source", "")
-        source = site.link(page, ("sources", source_id)) if source_id in site.dataset.records["sources"] else None
+        quote = citation.get("quote", "")
         out.append(
             {
                 "context": context,
-                "quote": citation.get("quote", ""),
-                "source": source,
+                "anchor": occ.citation_id(citation),
+                "quote": quote,
+                "source": sourcetext.source_ref(site, page, citation.get("source"), quote),
+                "original": sourcetext.original_view(site, page, citation),
                 "attribution": citation.get("attribution"),
                 "supports": [titles.get(name, name) for name in citation.get("supports") or []],
                 "note": site.markdown(record, f"{pointer}/{index}/note", citation.get("note"), page, inline=True),
@@ -380,7 +382,13 @@ def merge_evidence(views: list[dict[str, Any]]) -> list[dict[str, Any]]:
             entry["supports"] = sorted(set(entry["supports"]) | set(view["supports"]))
         else:
             merged[key] = view | {"contexts": [view["context"]]}
-    return [entry | {"context": "; ".join(entry["contexts"])} for entry in merged.values()]
+    anchors: set[str | None] = set()  # two entries of one quote (other notes) share an anchor: the first keeps it
+    out = []
+    for entry in merged.values():
+        anchor = entry.get("anchor")
+        out.append(entry | {"context": "; ".join(entry["contexts"]), "anchor": anchor if anchor not in anchors else None})
+        anchors.add(anchor)
+    return out
 
 
 def _distinct_sources(cites: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -520,8 +528,7 @@ def _backs_views(
 def evidence_view(site: Site, page: str, record: Record, entry: Cited, here: str | None, by_id: dict[str, occ.Occasion]) -> dict[str, Any]:
     """A citation shown on a demand's page: at its holder (with its anchor) or at an occasion it backs."""
     citation = entry.citation
-    source_id = citation.get("source", "")
-    source = site.link(page, ("sources", source_id)) if source_id in site.dataset.records["sources"] else None
+    source = sourcetext.source_ref(site, page, citation.get("source"), citation.get("quote", ""))
     at_holder = entry.holder == here
     held = None
     if not at_holder and entry.holder not in entry.backs:  # a holder it backs is linked among the fields already
@@ -531,6 +538,7 @@ def evidence_view(site: Site, page: str, record: Record, entry: Cited, here: str
         "anchor": entry.anchor if at_holder else None,
         "quote": citation.get("quote", ""),
         "source": source,
+        "original": sourcetext.original_view(site, page, citation),
         "attribution": citation.get("attribution"),
         "note": site.markdown(record, f"{entry.pointer}/note", citation.get("note"), page, inline=True),
         "backs": _backs_views(site, page, record, entry, here, by_id),
@@ -699,7 +707,12 @@ def place_view(site: Site, page: str, key: Key) -> list[dict[str, Any]]:
         rows = []
         for item in items:
             quotes = [
-                {"quote": e.citation.get("quote", ""), "attribution": e.citation.get("attribution")}
+                {
+                    "quote": e.citation.get("quote", ""),
+                    "source": sourcetext.source_ref(site, page, e.citation.get("source"), e.citation.get("quote", "")),
+                    "original": sourcetext.original_view(site, page, e.citation),
+                    "attribution": e.citation.get("attribution"),
+                }
                 for e in _occasion_evidence(entries, item.id)
             ]
             rows.append(
@@ -880,6 +893,7 @@ def source_view(site: Site, record: Record) -> dict[str, Any]:
         "licence": data.get("licence"),
         "sha256": data.get("text_sha256"),
         **_source_text_view(record),
+        "text": sourcetext.text_view(site, record, page),
         "cited_by": [{"heading": COLLECTIONS[name].name.capitalize(), "links": citing[name]} for name in COLLECTIONS if name in citing],
         "evidence": [],
         "second_hand": [],
@@ -891,19 +905,28 @@ def source_view(site: Site, record: Record) -> dict[str, Any]:
 
 
 def _source_text_view(record: Record) -> dict[str, Any]:
-    """The text's licence and how quotes are verified. The page never shows the stored text, nor
-    gathers its quotes: the records quote most of a text between them, and one page of all of
-    them would show it whole; each quote stands on the page of the record that cites it."""
+    """The text's licence and how quotes are verified. What the page shows of the text itself,
+    by that licence, is sourcetext.text_view's."""
     from ..sources import licence
 
     return {"text_licence": licence.labels().get(licence.text_licence(record.data), ""), "verification": licence.verification(record.data)}
 
 
+def _listing_sources(view: Callable[[Site, Record], dict[str, Any]]) -> Callable[[Site, Record], dict[str, Any]]:
+    """A record view with the sources it cites listed once (each full title given once on the page)."""
+
+    def make(site: Site, record: Record) -> dict[str, Any]:
+        out: dict[str, Any] = view(site, record)
+        return out | {"sources_cited": sourcetext.sources_cited(out)}
+
+    return make
+
+
 VIEWS = {
-    "demands": demand_view,
-    "meetings": meeting_view,
-    "documents": document_view,
-    "actors": actor_view,
+    "demands": _listing_sources(demand_view),
+    "meetings": _listing_sources(meeting_view),
+    "documents": _listing_sources(document_view),
+    "actors": _listing_sources(actor_view),
     "topics": topic_view,
     "sources": source_view,
 }
