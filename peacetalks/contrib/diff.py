@@ -11,7 +11,8 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -234,17 +235,40 @@ def _compare_lists(path: str, old: list[Any], new: list[Any], items: dict[str, A
     """Items removed and added; an item whose label stays the same but whose content changes is compared inside."""
     removed = [item for item in old if item not in new]
     added = [item for item in new if item not in old]
+    label = _labeller(old, new, items)
     for item in removed:
-        twin = next((other for other in added if _label(other, items) == _label(item, items)), None)
+        twin = next((other for other in added if label(other) == label(item)), None)
         if twin is not None and isinstance(item, dict):
             added.remove(twin)
-            yield from _compare(f"{path}[{_label(item, items)}]", item, twin, items)
+            yield from _compare(f"{path}[{label(item)}]", item, twin, items)
         else:
-            yield (path, "removed", _render(item, items), "", "")
+            yield (path, "removed", label(item) if isinstance(item, dict) else _render(item, items), "", "")
     for item in added:
-        yield (path, "added", "", _render(item, items), "")
+        yield (path, "added", "", label(item) if isinstance(item, dict) else _render(item, items), "")
     if not removed and not added and old != new:
         yield (path, "reordered", "", "", "")
+
+
+def _labeller(old: list[Any], new: list[Any], items: dict[str, Any]) -> Callable[[Any], str]:
+    """`_label`, made distinct where two items of one list share a label (two citations of one
+    source): those add their first other text, in quotes ("reuters-x “We demand…”")."""
+    crowded = {
+        label
+        for side in (old, new)
+        for label, count in Counter(_label(item, items) for item in side if isinstance(item, dict)).items()
+        if count > 1
+    }
+
+    def label(item: Any) -> str:
+        plain = _label(item, items)
+        if plain not in crowded or not isinstance(item, dict):
+            return plain
+        properties = resolve(items).get("properties", {})
+        texts = (v for k, v in item.items() if isinstance(v, str) and not _identifies(resolve(properties.get(k, {}))))
+        text = next(texts, None)
+        return f"{plain} “{_short(text)}”" if text else plain
+
+    return label
 
 
 def _is_prose(value: Any, node: dict[str, Any]) -> bool:
@@ -266,12 +290,17 @@ def _label(value: Any, schema: dict[str, Any]) -> str:
         sub = resolve(properties.get(key, {}))
         if _is_dated(item):
             parts.append(item["date"])
-        elif isinstance(item, str) and ("enum" in sub or "x-collection" in sub):
+        elif isinstance(item, str) and _identifies(sub):
             parts.append(item)
     if parts:
         return " ".join(parts)
     words = [item for item in value.values() if isinstance(item, str)]  # no date, status or id: its text, else its JSON
     return _short(" ".join(words) if words else json.dumps(value, ensure_ascii=False, sort_keys=True))
+
+
+def _identifies(node: dict[str, Any]) -> bool:
+    """A status or a reference: a value a reader knows an item by, unlike its prose."""
+    return "enum" in node or "x-collection" in node
 
 
 def _render(value: Any, schema: dict[str, Any]) -> str:

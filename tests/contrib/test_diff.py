@@ -261,3 +261,22 @@ def test_a_record_of_schema_1_against_schema_2_says_what_moved() -> None:
         "demand withdraw-example: raised_at: removed harbour-talks",
         "demand withdraw-example: status_history: removed 2030-05",
     ]
+
+
+def test_two_citations_of_one_source_are_told_apart_by_their_quotes() -> None:
+    """Citations are known by their source; where two share one, each line names its quote."""
+    key = ("demands", "withdraw-example")
+    first = {"source": "north-news", "quote": "North wants the army withdrawn.", "supports": ["title"]}
+    second = {"source": "north-news", "quote": "South said no to the withdrawal.", "supports": ["summary"]}
+    base = _demand(RAISED, citations=[first, second])
+    head = _demand(RAISED, citations=[first])
+    assert [change.text() for change in diff_trees({key: base}, {key: head})] == [
+        "demand withdraw-example: citations: removed north-news “South said no to the withdrawal.”"
+    ]
+    alone = diff_trees({key: _demand(RAISED, citations=[second])}, {key: _demand(RAISED)})
+    assert [change.text() for change in alone] == ["demand withdraw-example: citations: removed north-news"]
+    supports = diff_trees({key: base}, {key: _demand(RAISED, citations=[first, {**second, "supports": ["title"]}])})
+    assert [change.text() for change in supports] == [
+        "demand withdraw-example: citations[north-news “South said no to the withdrawal.”].supports: removed summary",
+        "demand withdraw-example: citations[north-news “South said no to the withdrawal.”].supports: added title",
+    ]
