@@ -51,7 +51,8 @@ def descriptor(out: Path) -> dict[str, Any]:
     return data
 
 
-PANDAS_TYPES = {"string": "string", "integer": "Int64", "boolean": "boolean", "number": "Float64"}
+# A list field is read as its joined text here (the CSV cell); tests split it with the declared delimiter.
+PANDAS_TYPES = {"string": "string", "list": "string", "integer": "Int64", "boolean": "boolean", "number": "Float64"}
 
 
 def read_csv(out: Path, resource: dict[str, Any]) -> pd.DataFrame:
