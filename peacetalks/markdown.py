@@ -7,7 +7,8 @@ tokens the check judged (`tokens` keeps each text's parse), never a second readi
 
 The check (`problems`) reports raw HTML, links to anything but http(s):, mailto: or relative
 addresses, and containers nested deeper than the parser follows (it would drop their
-content). Text that provably holds none of these skips the parser (`plainly_safe`)."""
+content). Text that provably holds none of these skips the parser (`plainly_safe`), and so does
+text whose every link plainly goes to http(s): (`plainly_judged`): the site parses it when it renders it."""
 
 from __future__ import annotations
 
@@ -77,6 +78,34 @@ def plainly_safe(text: str) -> bool:
     half the parser's limit cannot reach it."""
     if "[" in text or "<" in text:
         return False
+    return _shallow(text)
+
+
+# Where a link destination starts: after `](` (an inline link) or `]:` (a reference definition),
+# and the whitespace (line breaks included) the parser skips before it.
+_TARGET = re.compile(r"\]\(|\]:")
+_PLAIN_TARGET = re.compile(r"[ \t\r\n]*https?://")
+
+
+def plainly_judged(text: str) -> bool:
+    """True only when the check would find no problem in the text: no raw HTML, no too-deep
+    nesting, and every link goes to http: or https:.
+
+    Without `<` there is no raw HTML, no autolink and no `<destination>`. Every other link's
+    href is a destination read after `](` or `]:` and the spaces, tabs and line breaks after it
+    (a container's markers on the next line stop the scan here, not the parser's: the text then
+    goes to the parser). A destination whose first characters are literally `http://` or
+    `https://` keeps them through unescaping, so the href is a safe link."""
+    if "<" in text:
+        return False
+    if "[" in text:
+        for found in _TARGET.finditer(text):
+            if not _PLAIN_TARGET.match(text, found.end()):
+                return False
+    return _shallow(text)
+
+
+def _shallow(text: str) -> bool:
     markers = 0
     for start in _LINE_START.findall(_LINE_END.sub("\n", text)):
         if start:
@@ -94,7 +123,7 @@ def too_deep(parsed: Sequence[Token]) -> Token | None:
 
 def problems(text: str) -> list[str]:
     """Raw HTML, unsafe link targets and too-deep nesting in a Markdown field, in words."""
-    if plainly_safe(text):
+    if plainly_judged(text):
         return []
     parsed = tokens(text)
     found: list[str] = []

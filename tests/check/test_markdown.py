@@ -95,6 +95,28 @@ def test_the_prefilter_never_skips_what_the_parser_would_judge(document: tuple[s
 
 @settings(max_examples=400, deadline=None)
 @given(documents())
+@example(("[a](https://example.org) [b](\n> javascript:alert(1))", []))
+@example(("[r]: https://example.org\n[r]:\njavascript:alert(1)\n[r]", []))
+def test_the_link_prefilter_skips_only_what_the_parser_accepts(document: tuple[str, list[str]]) -> None:
+    """Text the check passes without parsing it (every link plainly http(s):) has, parsed, no raw
+    HTML, no link the check refuses and no too-deep nesting."""
+    text, _ = document
+    if markdown.plainly_judged(text):
+        parsed = markdown.tokens(text)
+        assert not any(t.type in ("html_block", "html_inline") for t in _all(parsed)), text
+        hrefs = [t.attrGet("href") for t in _all(parsed) if t.type == "link_open"]
+        assert all(isinstance(h, str) and markdown.is_safe_link(h) for h in hrefs), text
+        assert markdown.too_deep(parsed) is None, text
+
+
+def test_the_link_prefilter_passes_plain_links() -> None:
+    assert markdown.plainly_judged("See [note 4](https://example.org/4).\n\n[r]:\n  http://example.org/r")
+    assert not markdown.plainly_judged("[a](javascript:alert(1))")
+    assert not markdown.plainly_judged("[a]( <https://example.org>)")
+
+
+@settings(max_examples=400, deadline=None)
+@given(documents())
 def test_no_text_is_lost_unless_the_check_says_so(document: tuple[str, list[str]]) -> None:
     """Where the check finds no nesting problem, every word of the text reaches the tokens that
     the site and the data files render."""
