@@ -154,9 +154,6 @@ def _signature(entry: os.DirEntry[str]) -> list[int]:
 
 def check(records: Path, directory: Path = CACHE_DIR) -> tuple[Dataset, list[Problem]]:
     """pipeline.check, skipping the files an earlier run found clean under the same environment."""
-    from .canonical import format_problems
-    from .validate import validate
-
     expected = version()
     path = cache_file(records, directory)
     index = read_index(path, expected)
@@ -174,6 +171,16 @@ def check(records: Path, directory: Path = CACHE_DIR) -> tuple[Dataset, list[Pro
             dataset.records[collection][record_id] = _Lazy(collection, record_id, shown, entry.path)
             return []
         return load._load_record(dataset, collection, entry, shown)
+
+    with load.gc_paused():
+        return _check(records, path, expected, index, reader, seen)
+
+
+def _check(
+    records: Path, path: Path, expected: str, index: dict[str, Entry], reader: load.Reader, seen: dict[str, list[int]]
+) -> tuple[Dataset, list[Problem]]:
+    from .canonical import format_problems
+    from .validate import validate
 
     dataset, problems = load.load(records, reader)
     listed = [(f"{r.collection}/{r.id}.json", r) for r in dataset.all()]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .load import Dataset, load
+from .load import Dataset, gc_paused, load
 from .output import OutputError, publish, refuse
 from .problems import Problem
 from .validate import validate
@@ -21,11 +21,12 @@ def check(records: Path, cache: bool = False) -> tuple[Dataset, list[Problem]]:
         from . import cache as check_cache
 
         return check_cache.check(records)
-    dataset, problems = load(records)
-    problems = problems + validate(dataset)
     from .canonical import format_problems
 
-    problems += format_problems(dataset, skip={p.path for p in problems})
+    with gc_paused():
+        dataset, problems = load(records)
+        problems = problems + validate(dataset)
+        problems += format_problems(dataset, skip={p.path for p in problems})
     return dataset, sorted(set(problems))
 
 
