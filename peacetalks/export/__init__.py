@@ -1,8 +1,8 @@
 """Stage 3b: the downloadable data files, from a checked Dataset.
 
 `write_exports(dataset, out)` writes one CSV and one Parquet file per table (see `DOWNLOADS`), dataset.json,
-peacetalks.sqlite and datapackage.json into `out`, and the marker that lets the next export
-replace it (`output.MARKER`). The same records give the same bytes. It writes in place: `build.py
+peacetalks.sqlite with its Datasette metadata (sqlite.py) and datapackage.json into `out`, and the marker that lets the
+next export replace it (`output.MARKER`). The same records give the same bytes. It writes in place: `build.py
 export` gives it a fresh staging directory and swaps that in (peacetalks/output.py)."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 from ..collections import COLLECTIONS
 from ..load import Dataset
 from ..output import mark
-from . import files, package, tables
+from . import files, package, sqlite, tables
 from .parallel import beside
 from .parquet import write_parquet
 from .version import created, dataset_version
@@ -21,7 +21,8 @@ from .version import created, dataset_version
 __all__ = ["DOWNLOADS", "dataset_version", "write_exports"]
 
 DATASET_JSON = "dataset.json"
-SQLITE = "peacetalks.sqlite"
+SQLITE = sqlite.SQLITE
+METADATA = sqlite.METADATA
 DATAPACKAGE = "datapackage.json"
 
 
@@ -29,7 +30,12 @@ def _downloads() -> list[tuple[str, str]]:
     listed = [
         (DATAPACKAGE, "Frictionless Data Package: every CSV file's columns, types, keys and descriptions, with the licence and version."),
         (DATASET_JSON, "Every record, nested as in the source files, by collection, with the dataset version."),
-        (SQLITE, "SQLite database: a table per CSV file with primary and foreign keys, and full-text search on titles and summaries."),
+        (
+            SQLITE,
+            "SQLite database: a table per CSV file with primary and foreign keys, indexed; lists as JSON arrays; "
+            "full-text search on titles, summaries, quotes and notes; views of demands and occasions.",
+        ),
+        (METADATA, f"Datasette metadata for {SQLITE}: title, licence, source, table and column descriptions, facets."),
     ]
     every = list(tables.tables())
     csvs = [(f"{table.name}.csv", _describe(table)) for table in every]
@@ -52,7 +58,7 @@ DOWNLOADS: list[tuple[str, str]] = _downloads()
 def _write_sqlite(path: Path, every: list[tables.Table], rows: tables.Rows, about: dict[str, str]) -> OSError | None:
     """In the worker: an OS error comes back as a value, to be raised in the caller as itself."""
     try:
-        files.write_sqlite(path, every, rows, about)
+        sqlite.write_sqlite(path, every, rows, about)
     except OSError as exc:
         return exc
     return None
@@ -85,6 +91,7 @@ def write_exports(dataset: Dataset, out: Path) -> None:
             write_parquet(out / f"{table.name}.parquet", table, rows[table.name])
         files.write_dataset_json(out / DATASET_JSON, dataset, header)
         files.write_json(out / DATAPACKAGE, package.datapackage(dataset, every, paths, version, stamp))
+        sqlite.write_metadata(out / METADATA, every, version, stamp)
         failed = database()
     if failed is not None:
         raise failed

@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 
 from .dates import WIDENING
+from .sqlite import METADATA, QUESTIONS, SQLITE, VIEWS, fts_columns, view_columns
 from .tables import Table, tables
 
 PAGE = Path(__file__).resolve().parent.parent.parent / "docs" / "data-dictionary.md"
@@ -25,7 +26,8 @@ The downloadable data holds the same records in four forms:
 | --- | --- |
 | `datapackage.json` | a [Frictionless Data Package](https://datapackage.org/) describing every CSV file below: columns, types, keys, licence, version |
 | `dataset.json` | every record nested exactly as in its source file (without `$schema`), by collection, sorted by id, with the dataset version |
-| `peacetalks.sqlite` | a table per CSV file with the same columns, primary and foreign keys, and full-text search |
+| `peacetalks.sqlite` | a table per CSV file with the same columns, primary and foreign keys, indexes, lists as JSON arrays, full-text search and views (see [SQLite and Datasette](#sqlite-and-datasette)) |
+| `peacetalks.metadata.json` | [Datasette](https://datasette.io/) metadata for `peacetalks.sqlite`: title, licence, source, table and column descriptions, facets |
 | `*.csv` | one file per table below |
 
 ## Conventions
@@ -52,7 +54,8 @@ The downloadable data holds the same records in four forms:
   **Widening rule** for `_first` and `_last`:
 {WIDENING}
 - **Lists of identifiers** appear twice: joined with `;` in the owner's own table (for
-  spreadsheets), and as one row per identifier in a link table (for joins).
+  spreadsheets; a JSON array such as `["russia", "nato"]` in SQLite), and as one row per
+  identifier in a link table (for joins).
   Identifiers never contain `;`.
 - **Lists of objects** are child tables. A demand's **occasions** (`occasions.csv`) are keyed
   by `demand_id` and `occasion_id`, the occasion's own identifier, which does not change when
@@ -114,10 +117,7 @@ meetings = pd.read_csv("meetings.csv", keep_default_na=False, na_values=[""])
 changes = occasions[occasions["sets_status"].notna()].merge(meetings, left_on="meeting_id", right_on="id")
 ```
 
-The SQLite database opens as it is in [Datasette](https://datasette.io/)
-(`datasette peacetalks.sqlite`), which offers search on every table with a `_fts` table. Its
-`about` table holds the dataset's name, version, creation time and licence.
-
+{SQLITE}
 ## Licence
 
 The data is licensed under [CC BY 4.0](https://creativecommons.org/licenses/by/4.0/): share
@@ -141,8 +141,8 @@ def _table(table: Table) -> str:
     lines.append(f"Key: {', '.join(f'`{c}`' for c in table.key)}.")
     for key in table.foreign_keys:
         lines.append(f"`{', '.join(key.columns)}` → `{key.table}.{', '.join(key.target)}`.")
-    if table.search:
-        lines.append(f"Full-text search in SQLite: `{table.name}_fts` on {', '.join(f'`{c}`' for c in table.search)}.")
+    if fts_columns(table):
+        lines.append(f"Full-text search in SQLite: `{table.name}_fts` on {', '.join(f'`{c}`' for c in fts_columns(table))}.")
     if table.derived:
         lines.append("Every row is derived (see Conventions).")
     lines += ["", "| column | type | required | derived | description |", "| --- | --- | --- | --- | --- |"]
@@ -158,7 +158,66 @@ def markdown() -> str:
     every = list(tables())
     index = ["| file | rows | description |", "| --- | --- | --- |"]
     index += [f"| [`{t.name}.csv`](#{t.name}csv) | one per {_rows(t)} | {_cell(t.description)} |" for t in every]
-    return INTRO + "\n" + "\n".join(index) + "\n\n" + "\n".join(_table(t) for t in every)
+    return INTRO.replace("{SQLITE}", _sqlite(every)) + "\n" + "\n".join(index) + "\n\n" + "\n".join(_table(t) for t in every)
+
+
+SQLITE_TEXT = """\
+## SQLite and Datasette
+
+`{SQLITE}` is built with [sqlite-utils](https://sqlite-utils.datasette.io/) from the same rows
+as the CSV files:
+
+- a table per CSV file, with its name, its columns in the same order, its primary key and its
+  foreign keys (as in `datapackage.json`); `PRAGMA foreign_key_check` finds nothing;
+- an index `idx_<table>_<columns>` on every foreign key that the table's primary key does not
+  already begin with, so every join on a reference is indexed;
+- list columns (`;`-joined in the CSV files) hold a JSON array as text, `["russia", "nato"]`:
+  `json_each(made_by)` gives one row per identifier, and Datasette facets them
+  (`?_facet_array=made_by`); an empty list is `NULL`;
+- booleans are `1` / `0`, missing values `NULL`, text exact (no leading `'`);
+- full-text search with FTS5 and Porter stemming in `<table>_fts` (the tables below say on
+  which columns: titles, names, summaries, outcomes, wordings, notes, and in `citations_fts`
+  the quotes and attributions), joined to its table on `rowid`;
+- an `about` table with the dataset's name, title, version, creation time and licence;
+- views for the common questions:
+
+{VIEWS}
+The same records give a byte-identical file. `{METADATA}`, beside it, is
+[Datasette](https://datasette.io/)'s metadata (title, description, licence, source, a
+description of every table, view and column, array facets on the list columns); the source's
+address is the site's (`PEACETALKS_SITE_URL`, else `site_url` in `mkdocs.yml`) and is left out
+while none is set:
+
+```sh
+datasette {SQLITE} --metadata {METADATA}
+curl -s 'http://127.0.0.1:8001/peacetalks/demands.json?_facet_array=made_by&_shape=objects'
+curl -s 'http://127.0.0.1:8001/peacetalks/citations.json?_search=list&_shape=objects'
+```
+
+## Research queries
+
+Each question is one SQL query on `{SQLITE}` (`sqlite3 {SQLITE}`) and one pandas expression on
+the CSV files (run in the data folder after `import pandas as pd`); the two give the same rows,
+which `tests/export/test_research_queries.py` checks on the real records.
+
+{QUESTIONS}"""
+
+
+def _sqlite(every: list[Table]) -> str:
+    """The SQLite section: the database, its views, the Datasette metadata, the research queries."""
+    views = []
+    for view in VIEWS:
+        shown = ", ".join(f"`{name}`" for name in view_columns(view, every))
+        views.append(f"  - `{view.name}`: {_cell(view.description)} Columns: {shown}.\n")
+    questions = []
+    for question in QUESTIONS:
+        questions.append(f"### {question.title}\n\n{question.text}\n\n```sql\n{question.sql}\n```\n\n```python\n{question.pandas}\n```\n\n")
+    return (
+        SQLITE_TEXT.replace("{SQLITE}", SQLITE)
+        .replace("{METADATA}", METADATA)
+        .replace("{VIEWS}", "".join(views))
+        .replace("{QUESTIONS}", "".join(questions))
+    )
 
 
 def _rows(table: Table) -> str:

@@ -1,4 +1,5 @@
-"""Writing the tables: CSV files, the SQLite database, and dataset.json."""
+"""Writing the tables: CSV files and dataset.json; the atomic write every file goes through
+(the SQLite database is written by `sqlite.py`)."""
 
 from __future__ import annotations
 
@@ -16,12 +17,10 @@ import orjson
 
 from ..collections import COLLECTIONS
 from ..load import Dataset
-from .tables import Rows, Table
+from .tables import Table
 from .text import FORMULA_STARTS, neutralise
 
 RISKY_FIRST = frozenset("".join(FORMULA_STARTS) + "'")  # a cell starting otherwise needs no check
-
-SQL_TYPES = {"string": "TEXT", "boolean": "INTEGER", "integer": "INTEGER", "number": "REAL", "date": "TEXT"}
 
 
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
@@ -69,60 +68,6 @@ def write_csv(path: Path, table: Table, rows: Iterable[tuple[Any, ...]]) -> None
             writer.writerows(map(cells, rows) if texts or flags else rows)
 
     atomic_write(path, write)
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def create_table_sql(table: Table) -> str:
-    """Types, NOT NULL, primary and foreign keys. The allowed values of enumerated columns are
-    documented in datapackage.json, not checked here: the records were validated before export,
-    and CHECK constraints would cost a third of the database's build time."""
-    lines = []
-    for column in table.columns:
-        line = f"{_quote(column.name)} {SQL_TYPES[column.type]}"
-        if column.required:
-            line += " NOT NULL"
-        lines.append(line)
-    lines.append(f"PRIMARY KEY ({', '.join(map(_quote, table.key))})")
-    for key in table.foreign_keys:
-        lines.append(
-            f"FOREIGN KEY ({', '.join(map(_quote, key.columns))}) REFERENCES {_quote(key.table)} ({', '.join(map(_quote, key.target))})"
-        )
-    body = ",\n  ".join(lines)
-    return f"CREATE TABLE {_quote(table.name)} (\n  {body}\n)"
-
-
-def write_sqlite(path: Path, tables: Iterable[Table], rows: Rows, about: dict[str, str]) -> None:
-    """Build the database in memory, then VACUUM INTO the file: same rows, same bytes."""
-    connection = sqlite3.connect(":memory:")
-    try:
-        connection.execute("PRAGMA page_size = 4096")
-        connection.execute("CREATE TABLE about (key TEXT NOT NULL PRIMARY KEY, value TEXT NOT NULL)")
-        connection.executemany("INSERT INTO about VALUES (?, ?)", sorted(about.items()))
-        for table in tables:
-            connection.execute(create_table_sql(table))
-            marks = ", ".join("?" * len(table.columns))
-            connection.executemany(f"INSERT INTO {_quote(table.name)} VALUES ({marks})", rows[table.name])
-            if table.search:
-                fts = _quote(f"{table.name}_fts")
-                columns = ", ".join(map(_quote, table.search))
-                connection.execute(
-                    f"CREATE VIRTUAL TABLE {fts} USING fts5({columns}, content={_quote(table.name)}, tokenize='porter unicode61')"
-                )
-                connection.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
-        connection.commit()
-
-        def write(target: Path) -> None:
-            try:
-                connection.execute("VACUUM INTO ?", (str(target),))
-            except sqlite3.Error as exc:
-                raise _os_error(exc, path) from exc
-
-        atomic_write(path, write)
-    finally:
-        connection.close()
 
 
 _SQLITE_ERRNO = {"SQLITE_FULL": errno.ENOSPC, "SQLITE_READONLY": errno.EROFS, "SQLITE_PERM": errno.EACCES}

@@ -93,18 +93,37 @@ def csv_tables(out: Path) -> Tables:
     return tables
 
 
+def is_list_field(field: dict[str, Any]) -> bool:
+    """A `;`-joined column of the CSV (a JSON array in SQLite), as datapackage.json describes it."""
+    return bool(field["type"] == "list" or "joined with ';'" in field["description"])
+
+
+def json_list(value: Any) -> str | None:
+    """A list column of peacetalks.sqlite, which must hold a JSON array of strings, in the CSV's `;`-joined form."""
+    if value is None:
+        return None
+    items = json.loads(value)
+    assert isinstance(items, list) and items and all(isinstance(i, str) and ";" not in i for i in items), value
+    return ";".join(items)
+
+
 def sqlite_tables(out: Path) -> Tables:
-    """Every table of peacetalks.sqlite that has a CSV file, booleans as bool."""
+    """Every table of peacetalks.sqlite that has a CSV file, booleans as bool, JSON arrays `;`-joined as in the CSV."""
     tables: Tables = {}
     connection = sqlite3.connect(f"file:{out / 'peacetalks.sqlite'}?mode=ro", uri=True)
     try:
         for resource in descriptor(out)["resources"]:
             kinds = {f["name"]: f["type"] for f in resource["schema"]["fields"]}
+            lists = {f["name"] for f in resource["schema"]["fields"] if is_list_field(f)}
             order = ", ".join(f'"{c}"' for c in resource["schema"]["primaryKey"])
             cursor = connection.execute(f'SELECT * FROM "{resource["name"]}" ORDER BY {order}')
             names = [d[0] for d in cursor.description]
             tables[resource["name"]] = [
-                {n: (bool(v) if kinds[n] == "boolean" and v is not None else v) for n, v in zip(names, row, strict=True)} for row in cursor
+                {
+                    n: json_list(v) if n in lists else (bool(v) if kinds[n] == "boolean" and v is not None else v)
+                    for n, v in zip(names, row, strict=True)
+                }
+                for row in cursor
             ]
     finally:
         connection.close()
