@@ -91,4 +91,27 @@ def _shown(dataset: Dataset) -> list[Edge]:
                     edges.setdefault((edge.source, edge.target), edge)
     for source, target in parties.shown(dataset):  # the positions sections (parties rolled up)
         edges.setdefault((source, target), Edge(source, SHOWS, target, ""))
+    for source, target in _quoted(dataset):
+        edges.setdefault((source, target), Edge(source, SHOWS, target, ""))
     return list(edges.values())
+
+
+def _quoted(dataset: Dataset) -> list[tuple[Key, Key]]:
+    """Source labels a page shows through a third record (sourcetext.source_ref): a meeting's or
+    document's page shows its demands' quotes with their sources; a citation's original quote the
+    original's source, which is not the cited one."""
+    from ..sources.rules import quoted_in
+
+    out: list[tuple[Key, Key]] = []
+    sources = dataset.records["sources"]
+    for source_id, found in sorted(quoted_in(dataset).items()):
+        for quoted in found:
+            holder = (quoted.record.collection, quoted.record.id)
+            if quoted.pointer.endswith("/original_quote"):
+                out.append((holder, ("sources", source_id)))
+            elif quoted.record.collection == "demands" and source_id in sources:  # any of its places may show the quote
+                for entry in quoted.record.data.get("occasions") or []:
+                    for field, collection in (("at", "meetings"), ("in", "documents")):
+                        if isinstance(entry, dict) and entry.get(field) in dataset.records[collection]:
+                            out.append(((collection, entry[field]), ("sources", source_id)))
+    return out

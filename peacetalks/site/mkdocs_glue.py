@@ -218,8 +218,13 @@ def on_serve(server: Any, config: Any, builder: Any) -> Any:
 # other names (Kiev for Kyiv, Zelensky for Zelenskyy) find it. Material reads both from the page's
 # meta: `search.boost` and `tags` (indexed, and boosted, as the page's keywords). Set here rather
 # than in front matter, so no record text is written as YAML.
+# Material's lunr index does not weigh a title by its length, so "Ukraine" matches the title
+# "Ukraine" no better than "Foreign troops in Ukraine": a page's boost breaks the tie, the shortest
+# names first (an actor's name is what a reader types; a topic's is a phrase; a demand's a sentence).
 RECORD_BOOST = 2.0
-NOT_SEARCHED = ("cite-this-record", "for-data-users")  # every record page has them: only noise in results
+COLLECTION_BOOST = {"actors": 3.0, "topics": 2.5}  # others: RECORD_BOOST; reference pages: 1
+OWN_NAME_KEYWORD = ("actors", "topics")  # names a reader types: the record's own name is a keyword of its page
+NOT_SEARCHED = ("cite-this-record", "for-data-users", "sources")  # every record page has them: only noise in results
 
 
 def _dataset() -> Dataset | None:
@@ -235,14 +240,17 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     record = dataset.records[collection].get(name.removesuffix(".md"))
     if record is None:
         return markdown
-    page.meta["search"] = {"boost": RECORD_BOOST}
+    page.meta["search"] = {"boost": COLLECTION_BOOST.get(collection, RECORD_BOOST)}
     return markdown
 
 
-def search_names(data: dict[str, Any]) -> list[str]:
-    """A record's other names (an actor's `aliases`), as plain one-line strings, for its search keywords."""
+def search_names(data: dict[str, Any], name: str = "") -> list[str]:
+    """A record's names for its search keywords, as plain one-line strings: `name` first (an actor's
+    own: a keyword outweighs every title, so "Russia" finds the actor before the title "Russia–US
+    relations", whose rarer word lunr's wildcard weighs higher), then its other names (`aliases`)."""
     aliases = data.get("aliases")
-    names = [a for a in aliases if isinstance(a, str)] if isinstance(aliases, list) else []
+    names = [name] if name else []
+    names += [a for a in aliases if isinstance(a, str)] if isinstance(aliases, list) else []
     # Material's search results insert a page's tags as HTML: escape them like page text.
     return list(dict.fromkeys(html.escape(" ".join(n.split()), quote=True) for n in names if n.strip()))
 
@@ -266,7 +274,7 @@ def _trim_search_index(config: Any) -> None:
     for entry in entries:
         collection, _, name = entry["location"].partition("/")
         record = dataset.records[collection].get(name.removesuffix(".html")) if dataset and collection in dataset.records else None
-        names = search_names(record.data) if record is not None else []
+        names = search_names(record.data, record.label if collection in OWN_NAME_KEYWORD else "") if record is not None else []
         if names:  # the page as a whole, not each of its sections
             entry["tags"] = names
     search.search_index.entries = entries

@@ -137,7 +137,7 @@ def sources_cited(view: Any) -> list[dict[str, Any]]:
                 "href": ref["href"].partition("#")[0],
                 "label": ref["label"],
                 "title": ref["source_title"],
-                "same": ref["label"] == ref["source_title"],
+                "same": ref["source_title"] in ref["label"],  # a label made of the title: not given twice
             }
     return list(found.values())
 
@@ -205,7 +205,7 @@ def claim_link(site: Site, page: str, use: Use) -> dict[str, Any]:
         if len(parts) > 2 and parts[1] == "occasions" and parts[2].isdigit():
             index = int(parts[2])
             item = next((i for i in site.occasions(record.id) if i.index == index), None)
-            detail = f"demand, {occasion_label(item)}" if item is not None else detail
+            detail = f"demand, {occasion_label(item, own_date=True)}" if item is not None else detail
         else:
             detail = "demand as a whole"
     return link | {"detail": detail}
@@ -247,6 +247,7 @@ def text_view(site: Site, record: Record, page: str) -> dict[str, Any]:
     listed = [{"anchor": quote_anchor(w), "claims": claims[w]} for w in dict.fromkeys([w for w, _, _ in unshown] + left)]
     return {
         "whole": whole,
+        "quoted": bool(quotes),
         "passages": passages,
         "unshown": listed,
         "shown_share": round(100 * shown / max(1, sum(len(b) for b in blocks))),

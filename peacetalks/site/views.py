@@ -38,6 +38,7 @@ INCOMING_LABELS: dict[tuple[str, str], str] = {
     ("actors", "affiliation"): "Affiliated actors",
     ("actors", "roles.of"): "Roles held in it",
     ("topics", "parent"): "Narrower topics",
+    ("sources", "translation_of"): "Translations",
 }
 OCCASION_RELATIONS = {("demands", f"occasions.{name}") for name in ("by", "of", "at", "in")}
 
@@ -870,14 +871,8 @@ def topic_view(site: Site, record: Record) -> dict[str, Any]:
 
 def source_view(site: Site, record: Record) -> dict[str, Any]:
     data, view = record.data, common(site, record)
-    page, key = view["page"], (record.collection, record.id)
+    page = view["page"]
     published = date_view(data.get("published"))
-    citing: dict[str, list[dict[str, Any]]] = {}
-    for edge in site.graph.incoming.get(key, []):
-        if edge.relation == "cites":
-            group = citing.setdefault(edge.source[0], [])
-            if all(item["id"] != edge.source[1] for item in group):
-                group.append(site.link(page, edge.source))
     view |= {
         "kind": enum_label("sources", "kind", data.get("kind")),
         "publisher": data.get("publisher"),
@@ -894,7 +889,9 @@ def source_view(site: Site, record: Record) -> dict[str, Any]:
         "sha256": data.get("text_sha256"),
         **_source_text_view(record),
         "text": sourcetext.text_view(site, record, page),
-        "cited_by": [{"heading": COLLECTIONS[name].name.capitalize(), "links": citing[name]} for name in COLLECTIONS if name in citing],
+        "translation_of": site.link(page, ("sources", data["translation_of"]))
+        if data.get("translation_of") in site.dataset.records["sources"]
+        else None,
         "evidence": [],
         "second_hand": [],
         "inferred": [{"what": "Published", "date": published}] if published and published["inferred"] else [],

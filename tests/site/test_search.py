@@ -1,5 +1,6 @@
 """Search in headless Chromium on the real built site: an actor's other names find its page,
-and a record's name finds a record before the reference pages (methodology, dictionary)."""
+a record's name finds a record before the reference pages (methodology, dictionary), and an
+actor's or topic's own name finds its own page first."""
 
 from __future__ import annotations
 
@@ -52,6 +53,32 @@ def test_a_name_finds_a_record_before_the_reference_pages(real_site: Path, serve
     assert all(found.index(r) > ukraine for r in REFERENCE if r in found), found
 
 
+@pytest.mark.parametrize(
+    ("word", "page", "below"),
+    [
+        # the actor's own name: before the topic and the demand whose titles hold it too
+        ("Ukraine", "actors/ukraine.html", ("topics/foreign-troops.html", "demands/no-foreign-troops-in-ukraine.html")),
+        ("Kyiv", "actors/ukraine.html", ("methodology.html",)),
+        ("Kiev", "actors/ukraine.html", ("demands/russia-terms-2025.html",)),
+        ("Zelensky", "actors/volodymyr-zelenskyy.html", ()),
+        # "Russia–US relations" holds a rarer word ("russia–us" before the search split at dashes)
+        ("Russia", "actors/russia.html", ("topics/relations-reset.html",)),
+        # "NATO's" in a demand's title; the topic "NATO membership" holds the name too
+        ("NATO", "actors/nato.html", ("topics/nato-membership.html", "demands/address-root-causes-of-the-war.html")),
+        # a topic's own name: before the actor that is one of its words
+        ("NATO membership", "topics/nato-membership.html", ("actors/nato.html",)),
+        ("ceasefire", "topics/ceasefire.html", ("demands/us-ukraine-30-day-ceasefire.html",)),
+    ],
+)
+def test_the_first_result_is_the_records_own_page(
+    word: str, page: str, below: tuple[str, ...], real_site: Path, serve: Callable[[Path], str], browser: Any
+) -> None:
+    found = list(dict.fromkeys(_search(browser, serve(real_site), word)))  # one row per page, in order
+    assert found and found[0] == page, (word, found[:5])
+    for other in below:  # a page that also matches, shown, and ranked below
+        assert other in found[1:], (word, other, found[:8])
+
+
 def test_the_citation_and_data_sections_are_not_indexed(real_site: Path) -> None:
     import json
 
@@ -59,4 +86,9 @@ def test_the_citation_and_data_sections_are_not_indexed(real_site: Path) -> None
     locations = [d["location"] for d in index["docs"]]
     assert not [loc for loc in locations if loc.endswith(("#cite-this-record", "#for-data-users"))]
     ukraine = next(d for d in index["docs"] if d["location"] == "actors/ukraine.html")
-    assert set(ukraine["tags"]) == {"Kyiv", "Kiev"} and ukraine["boost"] > 1
+    assert ukraine["tags"] == ["Ukraine", "Kyiv", "Kiev"] and ukraine["boost"] > 1  # its own name first
+    topic = next(d for d in index["docs"] if d["location"] == "topics/foreign-troops.html")
+    assert topic["tags"] == ["Foreign troops in Ukraine"] and topic["boost"] < ukraine["boost"]
+    demand = next(d for d in index["docs"] if d["location"] == "demands/no-foreign-troops-in-ukraine.html")
+    assert "tags" not in demand and demand["boost"] < topic["boost"]
+    assert not [d for d in index["docs"] if d["location"].endswith("#sources")]  # the list of sources every record page has
