@@ -1,6 +1,7 @@
 """Stage 3b: the downloadable data files, from a checked Dataset.
 
-`write_exports(dataset, out)` writes one CSV and one Parquet file per table (see `DOWNLOADS`), dataset.json,
+`write_exports(dataset, out)` writes one CSV and one Parquet file per table (see `DOWNLOADS`), a workbook of
+them all (peacetalks.xlsx, xlsx.py), dataset.json,
 peacetalks.sqlite with its Datasette metadata (sqlite.py) and datapackage.json into `out`, and the marker that lets the
 next export replace it (`output.MARKER`). The same records give the same bytes. It writes in place: `build.py
 export` gives it a fresh staging directory and swaps that in (peacetalks/output.py)."""
@@ -17,6 +18,7 @@ from . import files, package, sqlite, tables
 from .parallel import beside
 from .parquet import write_parquet
 from .version import created, dataset_version
+from .xlsx import XLSX, write_xlsx
 
 __all__ = ["DOWNLOADS", "dataset_version", "write_exports"]
 
@@ -43,7 +45,12 @@ def _downloads() -> list[tuple[str, str]]:
         (f"{table.name}.parquet", f"Parquet: the rows of {table.name}.csv typed (lists, dates, booleans), with its column descriptions.")
         for table in every
     ]
-    return listed + csvs + parquets
+    workbook = (
+        XLSX,
+        "Excel workbook: a README sheet (the dataset, every sheet and column described), then a sheet per CSV file "
+        "with the same columns, typed cells (dates, booleans, numbers) and text exactly as in the records.",
+    )
+    return [*listed, workbook, *csvs, *parquets]
 
 
 def _describe(table: tables.Table) -> str:
@@ -89,6 +96,7 @@ def write_exports(dataset: Dataset, out: Path) -> None:
             files.write_csv(paths[table.name], table, rows[table.name])
         for table in every:
             write_parquet(out / f"{table.name}.parquet", table, rows[table.name])
+        write_xlsx(out / XLSX, every, rows, version, stamp)
         files.write_dataset_json(out / DATASET_JSON, dataset, header)
         files.write_json(out / DATAPACKAGE, package.datapackage(dataset, every, paths, version, stamp))
         sqlite.write_metadata(out / METADATA, every, version, stamp)

@@ -24,10 +24,11 @@ The downloadable data holds the same records in four forms:
 
 | file | what it is |
 | --- | --- |
-| `datapackage.json` | a [Frictionless Data Package](https://datapackage.org/) describing every CSV file below: columns, types, keys, licence, version |
+| `datapackage.json` | a [Frictionless Data Package](https://datapackage.org/) (v2) describing every CSV file below: columns, types (`;`-joined lists as `list` fields with their delimiter), descriptions, every enumeration's values with labels (`categories`), keys, licence, version |
 | `dataset.json` | every record nested exactly as in its source file (without `$schema`), by collection, sorted by id, with the dataset version |
 | `peacetalks.sqlite` | a table per CSV file with the same columns, primary and foreign keys, indexes, lists as JSON arrays, full-text search and views (see [SQLite and Datasette](#sqlite-and-datasette)) |
 | `peacetalks.metadata.json` | [Datasette](https://datasette.io/) metadata for `peacetalks.sqlite`: title, licence, source, table and column descriptions, facets |
+| `peacetalks.xlsx` | a workbook: a README sheet (the dataset, every sheet and column), then a sheet per CSV file with the same columns; dates are dates, booleans TRUE/FALSE, lists `;`-joined, and text exactly as in the records: cells are values, never formulas, so no `'` is added |
 | `*.csv` | one file per table below |
 
 ## Conventions
@@ -78,8 +79,8 @@ The downloadable data holds the same records in four forms:
 - **Spreadsheet safety**: a CSV text cell that begins with `=`, `+`, `-`, `@`, a tab, a
   carriage return or a line feed gets a leading `'` (as OWASP advises against formula
   injection); so does one that begins with apostrophes followed by one of those. To get the
-  exact text back, remove one leading `'` from such cells. `dataset.json` and
-  `peacetalks.sqlite` hold the exact text.
+  exact text back, remove one leading `'` from such cells. `dataset.json`,
+  `peacetalks.sqlite` and `peacetalks.xlsx` hold the exact text.
 
 ## Reading the files
 

@@ -276,7 +276,9 @@ def test_the_readme_downloads_section_names_every_file_written(real_export: Path
     readme = (RECORDS.parent / "README.md").read_text("utf-8")
     section = readme.split("## Downloads", 1)[1].split("\n## ", 1)[0]
     table = [line for line in section.splitlines() if line.startswith("| `")]
-    named = {name for line in table for name in re.findall(r"`([a-z_]+(?:\.[a-z_]+)?\.(?:csv|json|sqlite|parquet))`", line.split(" | ")[0])}
+    named = {
+        name for line in table for name in re.findall(r"`([a-z_]+(?:\.[a-z_]+)?\.(?:csv|json|sqlite|parquet|xlsx))`", line.split(" | ")[0])
+    }
     if any("`<table>.parquet` per CSV file" in line for line in table):  # one row stands for every table's Parquet file
         named |= {name.removesuffix(".csv") + ".parquet" for name in named if name.endswith(".csv")}
     assert named == {name for name, _ in DOWNLOADS}

@@ -1,0 +1,285 @@
+"""peacetalks.xlsx: the tables as one workbook, a README sheet first, then a sheet per CSV file.
+
+Every cell is a typed value, never a formula: text is a string cell (`t="inlineStr"`), so a text
+starting with `=`, `+`, `-` or `@` is shown and read back exactly as written and needs none of
+the CSV's apostrophe escaping (text.neutralise); booleans are boolean cells; integers are numbers;
+the `_first`/`_last` dates are real dates (day serials formatted `yyyy-mm-dd`, which spreadsheets
+sort and filter as dates, and pandas and openpyxl read as datetimes; a date before 1900-03-01,
+which Excel's calendar cannot show, stays ISO text); the EDTF strings stay text; a list is its
+`;`-joined text, as in the CSV. A sheet has the CSV's columns in the same order, a bold frozen
+header row, an autofilter and column widths from the longest cell (capped).
+
+openpyxl writes the workbook: its parts, styles, properties, the README sheet and each sheet's
+header row. It takes about a minute per million cells, so the rows of the table sheets are
+written here as the same SpreadsheetML openpyxl writes, into each sheet's part (a hundred times
+faster); tests read every cell back with openpyxl and pandas.
+
+The same rows give the same bytes: the document properties' created and modified times are the
+package's `created` time (version.created), and so are the dates of the zip entries.
+
+A cell cannot hold more than 32,767 characters or an XML-illegal character. The check refuses
+records with control characters and no schema field allows such long text, but a `;`-joined list
+could grow that long: such a cell is cut and says so, and an illegal character becomes U+FFFD,
+rather than the export failing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook  # type: ignore[import-untyped]
+from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
+from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
+from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet  # type: ignore[import-untyped]
+from openpyxl.writer.excel import ExcelWriter  # type: ignore[import-untyped]
+
+from . import package
+from .files import atomic_write
+from .parquet import is_list
+from .tables import Column, Row, Table
+
+XLSX = "peacetalks.xlsx"
+README = "README"
+MAX_CELL = 32_767  # characters a cell can hold
+MAX_ROWS = 1_048_576  # rows a sheet can hold, the header included
+CUT = " … [cut: the full list is in the CSV file]"
+DATE_FORMAT = "yyyy-mm-dd"
+MIN_WIDTH, MAX_WIDTH = 8, 60
+_EARLIEST_ZIP = (1980, 1, 1, 0, 0, 0)  # the zip format dates nothing earlier
+_EPOCH = dt.date(1899, 12, 30)  # day 0 of the 1900 date system, for days from 1900-03-01 on
+_FIRST_DAY = dt.date(1900, 3, 1)  # before it, Excel's day numbers are off by its phantom 1900-02-29
+# Characters XML 1.0 does not allow (tab, line feed and carriage return are allowed).
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})  # a raw CR would be read as LF
+_BOLD = Font(bold=True)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_END = "</sheetData>"
+
+
+def text(value: str) -> str:
+    """A text as a cell can hold it: the same text, unless it is too long or has an illegal character."""
+    if _ILLEGAL.search(value):
+        value = _ILLEGAL.sub("\ufffd", value)
+    if len(value) > MAX_CELL:
+        value = value[: MAX_CELL - len(CUT)] + CUT
+    return value
+
+
+def _string(sheet: WriteOnlyWorksheet, value: str, bold: bool = False) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=text(value))
+    cell.data_type = "s"  # a string, even when it starts with '=' or reads like an error code ('#N/A')
+    if bold:
+        cell.font = _BOLD
+    return cell
+
+
+# ---------------------------------------------------------------- the rows of a table sheet
+
+
+Writer = Callable[[str, Any], str]  # (cell reference, value) -> the <c> element, "" for an empty cell
+
+
+def _text_cell(ref: str, value: Any) -> str:
+    if value is None:
+        return ""
+    return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{text(str(value)).translate(_ESCAPES)}</t></is></c>'
+
+
+def _flag_cell(ref: str, value: Any) -> str:
+    return "" if value is None else f'<c r="{ref}" t="b"><v>{1 if value else 0}</v></c>'
+
+
+def _number_cell(ref: str, value: Any) -> str:
+    return "" if value is None else f'<c r="{ref}" t="n"><v>{value!r}</v></c>'
+
+
+def _date_writer(style: int) -> Writer:
+    def write(ref: str, value: Any) -> str:
+        if value is None:
+            return ""
+        day = dt.date.fromisoformat(value)
+        if day < _FIRST_DAY:
+            return _text_cell(ref, value)
+        return f'<c r="{ref}" s="{style}" t="n"><v>{(day - _EPOCH).days}</v></c>'
+
+    return write
+
+
+def _writers(columns: Sequence[Column], date_style: int) -> list[Writer]:
+    dates = _date_writer(date_style)
+    kinds: dict[str, Writer] = {"date": dates, "boolean": _flag_cell, "integer": _number_cell, "number": _number_cell}
+    return [kinds.get(column.type, _text_cell) for column in columns]
+
+
+def sheet_rows(columns: Sequence[Column], rows: Sequence[Row], date_style: int) -> str:
+    """The <row> elements of a table's rows, from the sheet's second row on."""
+    writers = _writers(columns, date_style)
+    letters = [get_column_letter(i) for i in range(1, len(columns) + 1)]
+    out = []
+    for number, row in enumerate(rows, start=2):
+        cells = "".join(w(f"{letter}{number}", value) for w, letter, value in zip(writers, letters, row, strict=True))
+        out.append(f'<row r="{number}">{cells}</row>')
+    return "".join(out)
+
+
+# ---------------------------------------------------------------- the sheets as openpyxl writes them
+
+
+def _longest(column: Column, values: Sequence[Any]) -> int:
+    """About how many characters wide the column's widest value shows (a long text wraps anyway)."""
+    if column.type == "date":
+        return 10
+    if column.type == "boolean":
+        return 5
+    return max((len(str(v)) for v in values if v is not None), default=0)
+
+
+def _widths(table: Table, rows: Sequence[Row]) -> list[int]:
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in table.columns]
+    return [
+        min(MAX_WIDTH, max(MIN_WIDTH, len(column.name) + 2, _longest(column, values) + 2))
+        for column, values in zip(table.columns, columns, strict=True)
+    ]
+
+
+def _size(sheet: WriteOnlyWorksheet, widths: Sequence[int]) -> None:
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+
+
+def _table_sheet(workbook: Workbook, table: Table, rows: Sequence[Row]) -> WriteOnlyWorksheet:
+    """The sheet with its header row; its other rows go in after openpyxl has written it."""
+    sheet = workbook.create_sheet(table.name)
+    _size(sheet, _widths(table, rows))
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{len(rows) + 1}"
+    sheet.append([_string(sheet, column.name, bold=True) for column in table.columns])
+    return sheet
+
+
+def _kind(column: Column) -> str:
+    if is_list(column):
+        return f"list (joined with '{package.LIST_DELIMITER}')"
+    return {"date": "date", "boolean": "boolean (TRUE/FALSE)", "integer": "integer", "number": "number"}.get(column.type, "text")
+
+
+def readme_rows(tables: Sequence[Table], rows: dict[str, list[Row]], version: str, created: str) -> Iterator[list[str | int]]:
+    """The README sheet's rows: about the dataset, the sheets, then every column."""
+    licence = package.DATA_LICENSE
+    yield [package.TITLE]
+    yield []
+    yield ["Version", version]
+    yield ["Created", created]
+    yield ["Licence", f"{licence['title']} ({licence['name']}): {licence['path']}"]
+    yield ["About", package.DESCRIPTION]
+    yield [
+        "Cells",
+        "Every cell is a value, never a formula: text is exactly as in the records (no apostrophe is added, unlike the "
+        f"CSV files); booleans are TRUE/FALSE; the _first and _last columns of a date are dates ({DATE_FORMAT}); "
+        f"lists are their items joined with '{package.LIST_DELIMITER}'; an empty cell is a missing value.",
+    ]
+    yield []
+    yield ["sheet", "rows", "what it is"]
+    for table in tables:
+        yield [table.name, len(rows[table.name]), table.description]
+    yield []
+    yield ["sheet", "column", "type", "required", "description"]
+    for table in tables:
+        for column in table.columns:
+            yield [table.name, column.name, _kind(column), "yes" if column.required else "", column.description]
+
+
+_README_WIDTHS = (24, 34, 22, 10, 100)
+
+
+def _readme_sheet(workbook: Workbook, tables: Sequence[Table], rows: dict[str, list[Row]], version: str, created: str) -> None:
+    sheet = workbook.create_sheet(README)
+    _size(sheet, _README_WIDTHS)
+    for line in readme_rows(tables, rows, version, created):
+        heading = len(line) == 1 or (bool(line) and line[0] == "sheet")
+        cells: list[WriteOnlyCell] = []
+        for index, value in enumerate(line):
+            if isinstance(value, int):
+                cells.append(WriteOnlyCell(sheet, value=value))
+                continue
+            cell = _string(sheet, value, bold=heading or (index == 0 and len(line) == 2))
+            if len(value) > 80:
+                cell.alignment = _WRAP
+            cells.append(cell)
+        sheet.append(cells)
+
+
+def _date_style(sheet: WriteOnlyWorksheet) -> int:
+    """The index of the yyyy-mm-dd cell style, registered in the workbook's styles."""
+    cell = WriteOnlyCell(sheet, value=dt.date(2000, 1, 1))
+    cell.number_format = DATE_FORMAT
+    style: int = cell.style_id
+    return style
+
+
+def _moment(created: str) -> dt.datetime:
+    return dt.datetime.strptime(created, "%Y-%m-%dT%H:%M:%SZ")
+
+
+def workbook_bytes(tables: Sequence[Table], rows: dict[str, list[Row]], version: str, created: str) -> bytes:
+    """The workbook's bytes: the same for the same rows, version and `created`."""
+    for table in tables:
+        if len(rows[table.name]) >= MAX_ROWS:
+            raise ValueError(f"{table.name}: {len(rows[table.name])} rows do not fit in a sheet")
+    workbook = Workbook(write_only=True)
+    moment = _moment(created)
+    properties = workbook.properties
+    properties.title = package.TITLE
+    properties.creator = package.CONTRIBUTORS[0]["title"]
+    properties.description = f"Version {version}. {package.DATA_LICENSE['title']}."
+    properties.identifier = f"{package.NAME}-{version}"
+    properties.created = moment
+    properties.modified = moment  # openpyxl's save() would set the wall clock: its writer is driven directly below
+    _readme_sheet(workbook, tables, rows, version, created)
+    made: list[tuple[WriteOnlyWorksheet, str]] = []
+    style = -1
+    for table in tables:
+        sheet = _table_sheet(workbook, table, rows[table.name])
+        if style < 0:
+            style = _date_style(sheet)
+        made.append((sheet, sheet_rows(table.columns, rows[table.name], style)))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(workbook, archive).save()
+    parts = {sheet.path.lstrip("/"): xml for sheet, xml in made}  # a sheet's part is named when the workbook is written
+    return _finished(buffer.getvalue(), parts, moment)
+
+
+def _finished(data: bytes, rows: dict[str, str], moment: dt.datetime) -> bytes:
+    """The zip openpyxl wrote with the rows put into their sheets and every entry dated `moment`."""
+    when = max((moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second), _EARLIEST_ZIP)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for entry in source.infolist():
+            content = source.read(entry)
+            if entry.filename in rows:
+                xml = content.decode("utf-8")
+                if xml.count(_END) != 1:
+                    raise RuntimeError(f"{entry.filename}: openpyxl wrote no single {_END}")
+                content = xml.replace(_END, rows[entry.filename] + _END).encode("utf-8")
+            info = zipfile.ZipInfo(entry.filename, date_time=when)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3  # Unix, so the permissions are read
+            info.external_attr = (0o100000 | 0o644) << 16
+            target.writestr(info, content, compresslevel=6)
+    return out.getvalue()
+
+
+def write_xlsx(path: Path, tables: Sequence[Table], rows: dict[str, list[Row]], version: str, created: str) -> None:
+    data = workbook_bytes(tables, rows, version, created)
+
+    def write(target: Path) -> None:
+        target.write_bytes(data)
+
+    atomic_write(path, write)
