@@ -15,8 +15,9 @@ error it stands for (`files._os_error`): a full disk is ENOSPC, a read-only file
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from typing import Any
 from . import package
 from .files import _os_error, atomic_write, write_json
 from .parquet import is_list
-from .tables import Row, Rows, Table
+from .tables import ForeignKey, Row, Rows, Table
 
 SQLITE = "peacetalks.sqlite"
 METADATA = "peacetalks.metadata.json"  # `datasette peacetalks.sqlite --metadata peacetalks.metadata.json`
@@ -33,7 +34,6 @@ TOKENIZE = "porter unicode61"
 # Text columns under full-text search besides each collection's title and Markdown (Table.search).
 SEARCHED = ("quote", "original_quote", "attribution", "wording", "note", "notes")
 PYTHON_TYPES: dict[str, type] = {"string": str, "boolean": int, "integer": int, "number": float, "date": str}
-BATCH = 500
 
 
 def fts_columns(table: Table) -> tuple[str, ...]:
@@ -175,49 +175,88 @@ def view_columns(view: View, tables: Iterable[Table]) -> dict[str, str]:
 # ---------------------------------------------------------------- the database
 
 
-def _rows(table: Table, rows: list[Row]) -> Iterator[Any]:
-    """Column names, then each row with its list columns as lists (sqlite-utils stores them as JSON arrays)."""
-    yield [c.name for c in table.columns]
+def _rows(table: Table, rows: list[Row]) -> Iterable[Row]:
+    """The rows with their list columns as JSON arrays, written as sqlite-utils writes a list."""
     lists = [i for i, c in enumerate(table.columns) if is_list(c)]
     if not lists:
-        yield from rows
-        return
+        return rows
+    out = []
     for row in rows:
         cells = list(row)
         for i in lists:
             if cells[i] is not None:
-                cells[i] = cells[i].split(";")
-        yield cells
+                cells[i] = json.dumps(cells[i].split(";"), ensure_ascii=False)
+        out.append(tuple(cells))
+    return out
+
+
+def creation_order(tables: list[Table]) -> tuple[list[Table], dict[str, list[ForeignKey]]]:
+    """The tables with each one's targets before it where possible (sqlite-utils checks that a
+    foreign key's table exists), and the keys that close a cycle (demands → occasions → demands),
+    to be added once both tables exist."""
+    named = {t.name: t for t in tables}
+    order: list[Table] = []
+    later: dict[str, list[ForeignKey]] = {}
+    state: dict[str, str] = {}
+
+    def visit(table: Table) -> None:
+        state[table.name] = "open"
+        for key in table.foreign_keys:
+            if key.table == table.name or state.get(key.table) == "done":
+                continue
+            if state.get(key.table) == "open":
+                later.setdefault(table.name, []).append(key)
+            else:
+                visit(named[key.table])
+        state[table.name] = "done"
+        order.append(table)
+
+    for table in tables:
+        if table.name not in state:
+            visit(table)
+    return order, later
+
+
+def _sqlite_utils() -> Any:
+    """sqlite-utils, imported without the pandas and numpy it imports when they are installed
+    (to map their types, which these rows never hold): a second of start-up in a development
+    environment, for nothing."""
+    import sys
+
+    blocked = [name for name in ("pandas", "numpy") if name not in sys.modules]
+    for name in blocked:
+        sys.modules[name] = None  # type: ignore[assignment]  # makes `import pandas` raise ImportError
+    try:
+        import sqlite_utils
+    finally:
+        for name in blocked:
+            del sys.modules[name]
+    return sqlite_utils
 
 
 def build(connection: sqlite3.Connection, tables: list[Table], rows: Rows, about: dict[str, str]) -> None:
-    """Fill an empty database with every table, index, full-text index and view."""
-    import sqlite_utils
+    """Fill an empty database with every table, index, full-text index and view.
 
-    db = sqlite_utils.Database(connection, execute_plugins=False)
+    sqlite-utils makes the schema; the rows go in with one `executemany` per table (sqlite-utils'
+    `insert_all` converts every value in Python, several times slower for the same result)."""
+    db = _sqlite_utils().Database(connection, execute_plugins=False)
     db.table("about").create({"key": str, "value": str}, pk="key", not_null=["key", "value"])
-    db.table("about").insert_all([["key", "value"], *sorted(about.items())])
-    made: set[str] = set()
-    later: dict[str, list[Any]] = {}
-    for table in tables:
-        now = []
-        for key in table.foreign_keys:
-            spec = (key.columns, key.table, key.target)
-            if key.table in made or key.table == table.name:
-                now.append(spec)
-            else:  # its table comes later (demands → occasions → demands): added once it exists
-                later.setdefault(table.name, []).append(spec)
+    order, later = creation_order(tables)
+    for table in order:
+        deferred = later.get(table.name, [])
         db.table(table.name).create(
             {c.name: PYTHON_TYPES[c.type] for c in table.columns},
             pk=table.key[0] if len(table.key) == 1 else table.key,
             not_null=[c.name for c in table.columns if c.required],
-            foreign_keys=now,
+            foreign_keys=[(k.columns, k.table, k.target) for k in table.foreign_keys if k not in deferred],
         )
-        made.add(table.name)
-    for name, keys in later.items():
-        db.table(name).transform(add_foreign_keys=db.resolve_foreign_keys(name, keys))  # on the empty table: cheap
+    for name, keys in sorted(later.items()):
+        specs = [(k.columns, k.table, k.target) for k in keys]
+        db.table(name).transform(add_foreign_keys=db.resolve_foreign_keys(name, specs))  # still empty: cheap
+    connection.executemany('INSERT INTO "about" VALUES (?, ?)', sorted(about.items()))
     for table in tables:
-        db.table(table.name).insert_all(_rows(table, rows[table.name]), batch_size=BATCH)
+        marks = ", ".join("?" * len(table.columns))
+        connection.executemany(f'INSERT INTO "{table.name}" VALUES ({marks})', _rows(table, rows[table.name]))
         for columns in indexed_keys(table):
             db.table(table.name).create_index(columns, index_name=index_name(table.name, columns))
         searched = fts_columns(table)
