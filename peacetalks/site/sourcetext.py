@@ -6,8 +6,8 @@ What a source page shows of its stored text follows its licence (peacetalks.sour
 an open or public-domain text is shown whole; of any other text, only each quote with its
 sentence (passages.in_sentence), and of a text whose licence is unknown no more than
 MAX_SHOWN_SHARE of it, since the records may quote most of a text between them and one page of
-every quote in context would show it whole. A quote past that share is listed with the claims
-that cite it, whose pages show its words. Strings stay raw here (templates escape them)."""
+every quote in context would show it whole. A quote past that share is listed by its opening
+words (EXCERPT_WORDS, counted in the share) with the claims that cite it, whose pages show its words. Strings stay raw here (templates escape them)."""
 
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from .views import Site
 
 MAX_SHOWN_SHARE = 0.5  # of a text of unknown licence, at most this share (in characters) is shown on its page
+EXCERPT_WORDS = 5  # of a quote not shown in context, its opening words name it
 MAX_PUBLISHER = 60  # characters of the publisher in a short label
 _UNKNOWN = re.compile(r"^\s*(?:unknown|not known)\b\s*[:;,.\u2013\u2014-]?\s*", re.IGNORECASE)
 _ARTICLE = re.compile(r"^(?:an?|the)\s+", re.IGNORECASE)
@@ -85,8 +86,7 @@ def short_label(data: dict[str, Any], source_id: str) -> str:
     if not who:
         title = data.get("title")
         who = " ".join(title.split()) if isinstance(title, str) and title.strip() else source_id
-    published = data.get("published")
-    when = date_label(published.get("date")) if isinstance(published, dict) else ""
+    when = _published(data)
     return f"{who}, {when}" if when else who
 
 
@@ -102,7 +102,20 @@ def source_ref(site: Site, page: str, source_id: Any, words: str) -> dict[str, A
     if record is None:
         return None
     link = site.link(page, ("sources", record.id), anchor=quote_anchor(words) if words else "")
-    return link | {"label": short_label(record.data, record.id), "source_title": record.label, "language": record.data.get("language")}
+    label = short_label(record.data, record.id)
+    who, _, when = label.rpartition(", ") if _published(record.data) else ("", "", label)
+    return link | {
+        "label": label,
+        "who": who,  # the label's parts, so that its date is not broken across lines
+        "when": when,
+        "source_title": record.label,
+        "language": record.data.get("language"),
+    }
+
+
+def _published(data: dict[str, Any]) -> str:
+    published = data.get("published")
+    return date_label(published.get("date")) if isinstance(published, dict) else ""
 
 
 def original_view(site: Site, page: str, citation: dict[str, Any]) -> dict[str, Any] | None:
@@ -223,36 +236,43 @@ def text_view(site: Site, record: Record, page: str) -> dict[str, Any]:
     claims = {words: _distinct([claim_link(site, page, u) for u in found]) for words, found in quotes.items()}
     blocks = paragraphs(text) if text else []
     spans = _spans(blocks, list(quotes), whole)
-    budget = None if whole or kind == licence.RESTRICTED else MAX_SHOWN_SHARE * sum(len(b) for b in blocks)
+    # The excerpts of every passage that might be left out are counted first: all shown stays within the share.
+    reserve = sum(len(excerpt(blocks[i][a:b])) for i, a, b, _ in spans)
+    budget = None if whole or kind == licence.RESTRICTED else MAX_SHOWN_SHARE * sum(len(b) for b in blocks) - reserve
     passages: list[dict[str, Any]] = []
-    unshown: list[tuple[str, int, int]] = []
-    placed: set[str] = set()
+    listed: list[dict[str, Any]] = []
     shown = 0
     for block_index, start, end, inside in spans:
         passage = blocks[block_index][start:end]
+        anchors = list(dict.fromkeys(quote_anchor(w) for w, _, _ in sorted(inside, key=lambda x: x[1])))
+        backs = _distinct([c for w, _, _ in inside for c in claims[w]])
         if budget is not None and shown + len(passage) > budget:
-            unshown.extend(inside)
+            listed.append({"anchors": anchors, "excerpt": excerpt(passage), "claims": backs})
             continue
         shown += len(passage)
-        placed.update(w for w, _, _ in inside)
         passages.append(
             {
                 "pieces": _pieces(passage, [(a - start, b - start, w) for w, a, b in inside]),
                 "cut_before": start > 0,
                 "cut_after": end < len(blocks[block_index]),
-                "claims": _distinct([c for w, _, _ in inside for c in claims[w]]),
+                "claims": backs,
             }
         )
-    left = [w for w in quotes if w not in placed]
-    listed = [{"anchor": quote_anchor(w), "claims": claims[w]} for w in dict.fromkeys([w for w, _, _ in unshown] + left)]
+    placed = {w for _, _, _, inside in spans for w, _, _ in inside}
+    listed += [{"anchors": [quote_anchor(w)], "excerpt": excerpt(w), "claims": claims[w]} for w in quotes if w not in placed]
     return {
         "whole": whole,
         "quoted": bool(quotes),
         "passages": passages,
         "unshown": listed,
-        "shown_share": round(100 * shown / max(1, sum(len(b) for b in blocks))),
         "language_tag": data.get("language") if isinstance(data.get("language"), str) else "",
     }
+
+
+def excerpt(words: str) -> str:
+    """A passage's opening words, to name a passage whose words the page does not show."""
+    parts = normalise(words).split(" ")
+    return " ".join(parts[:EXCERPT_WORDS]) + ("…" if len(parts) > EXCERPT_WORDS else "")
 
 
 def _distinct(links: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -283,7 +303,7 @@ def _spans(blocks: list[str], quotes: list[str], whole: bool) -> list[tuple[int,
         group: list[tuple[str, int, int]] = []
         start = end = -1
         for words, a, b, s, e in sorted(found[index], key=lambda x: (x[3], x[1])):
-            if group and s > end:
+            if group and blocks[index][end:s].strip():  # a gap of text between: two passages
                 out.append((index, start, end, group))
                 group = []
             if not group:
