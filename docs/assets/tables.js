@@ -40,6 +40,13 @@
     var ascending = th.getAttribute("aria-sort") !== "ascending";
     for (var i = 0; i < headers.length; i++) headers[i].removeAttribute("aria-sort");
     th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+    var name = button.classList.contains("peacetalks-sort-beside") ? "Sort by " + th.dataset.label : th.dataset.label;
+    button.setAttribute("aria-label", name + ", sorted " + (ascending ? "ascending" : "descending"));
+    if (table.hasAttribute("data-external-rows")) {
+      // The rows shown are a part of the table's data (explorer.js): its owner sorts all of them.
+      table.dispatchEvent(new CustomEvent("peacetalks-sort", { detail: { index: index, ascending: ascending } }));
+      return;
+    }
     var body = table.tBodies[0];
     var rows = Array.prototype.slice.call(body.rows).map(function (row, position) {
       return { row: row, key: cellKey(row.cells[index] || row.cells[0]), position: position };
@@ -49,8 +56,6 @@
       return order || a.position - b.position;
     });
     rows.forEach(function (item) { body.appendChild(item.row); });
-    var name = button.classList.contains("peacetalks-sort-beside") ? "Sort by " + th.dataset.label : th.dataset.label;
-    button.setAttribute("aria-label", name + ", sorted " + (ascending ? "ascending" : "descending"));
   }
 
   function makeSortable(table) {
@@ -94,6 +99,7 @@
     var anchor = table.closest(".md-typeset__scrollwrap") || table;
     anchor.parentNode.insertBefore(wrapper, anchor);
     input.addEventListener("input", function () {
+      if (table.hasAttribute("data-external-rows")) return; // explorer.js filters every row itself
       var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
       var shown = 0;
       Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {

@@ -7,22 +7,26 @@ the browser; without JavaScript the full table shows."""
 
 from __future__ import annotations
 
+import html
+import json
+import weakref
 from typing import Any
 
 import nh3
 from markupsafe import Markup
 
 from .. import occasions as occ
+from ..collections import index_page
 from . import parties
-from .text import _MARKDOWN_TAGS
-from .views import Site, act_label, date_view, enum_label, enum_labels, status_label
+from .text import _MARKDOWN_TAGS, url_attr
+from .views import Site, act_label, date_view, enum_label, enum_labels, output_path, relative, status_label
 
 # The explorer's and the cards' HTML: the site's block markup plus form controls and data- attributes.
 # Record text never reaches an attribute here except as escaped plain text (labels, ids).
 _BLOCK = nh3.Cleaner(
     tags=_MARKDOWN_TAGS
     | {"dd", "div", "dl", "dt", "q", "span", "table", "tbody", "td", "th", "thead", "time", "tr"}
-    | {"form", "fieldset", "legend", "label", "select", "option", "input", "button"},
+    | {"form", "fieldset", "legend", "label", "select", "option", "input", "button", "nav"},
     attributes={
         "*": {"class", "id", "hidden"},
         "a": {"href", "title"},
@@ -119,6 +123,60 @@ def facets(site: Site, rows: list[dict[str, str]]) -> list[dict[str, Any]]:
     ]
 
 
+# --- every demand, for the explorer of a demands index split into pages -----------------------
+
+ROWS_FILE = "demands/index_rows.js"  # beside demands/index.html; a script, so it loads from file:// too
+ID_FACETS = ("made-by", "made-of", "topic")  # facets whose values are record ids
+FACET_NAMES = (*ID_FACETS, "kind", "status", "raised", "stated")
+
+
+class _Table:
+    """Strings stored once in the data file, cells referring to them by position."""
+
+    def __init__(self) -> None:
+        self.items: list[Any] = []
+        self._index: dict[Any, int] = {}
+
+    def __call__(self, item: Any) -> int:
+        key = tuple(item) if isinstance(item, list) else item
+        if key not in self._index:
+            self._index[key] = len(self.items)
+            self.items.append(item)
+        return self._index[key]
+
+
+def _plain(value: Any) -> str:
+    """A printed value as plain text (a view holds some as Markdown-inert Markup: its entities decoded)."""
+    return html.unescape(str(value)) if isinstance(value, Markup) else str(value)
+
+
+def _cell(cell: dict[str, Any], refs: _Table) -> Any:
+    """An index cell (text, one link, links, a date) in the data file's compact form: a string, a
+    link's number in `refs`, a list of them, or {"d": ISO, "w": words, "i": 1 when inferred}."""
+    if "link" in cell:
+        return refs([str(cell["link"]["href"]), cell["link"]["label"]])
+    if "links" in cell:
+        return [refs([str(link["href"]), link["label"]]) for link in cell["links"]]
+    if "date" in cell:
+        date = cell["date"]
+        return {"d": date["iso"], "w": _plain(date["words"])} | ({"i": 1} if date.get("inferred") else {}) if date else None
+    return _plain(cell.get("text", ""))
+
+
+def rows_script(columns: list[str], rows: list[list[dict[str, Any]]], facets: list[dict[str, str]]) -> bytes:
+    """Every row of the demands index as a script assigning window.peacetalksRows: the columns,
+    the links (address and label, each once), the ids the facets name (each once), and per row its
+    cells and facet values. ASCII JSON, so that no record text can end the script."""
+    refs, ids = _Table(), _Table()
+    out = []
+    for cells, values in zip(rows, facets, strict=True):
+        facet = [[ids(v) for v in values[n].split()] if n in ID_FACETS else values[n] for n in FACET_NAMES]
+        out.append([[_cell(c, refs) for c in cells], facet])
+    data = {"columns": columns, "facets": FACET_NAMES, "refs": refs.items, "ids": ids.items, "rows": out}
+    text = json.dumps(data, ensure_ascii=True, separators=(",", ":"), sort_keys=False)
+    return f"window.peacetalksRows = {text};\n".encode("ascii")
+
+
 # --- positions ---------------------------------------------------------------------------------
 
 
@@ -136,16 +194,63 @@ def _entry(site: Site, page: str, demand_id: str, party: str | None) -> dict[str
     }
 
 
+def _memo(site: Site, name: str, make: Any) -> Any:
+    """What `make()` gives, computed once per Site (one render): the positions' groupings read every
+    demand, and the topic and actor pages each need them, so computing them per page would be O(N²)."""
+    store = _MEMO.setdefault(site, {})
+    if name not in store:
+        store[name] = make()
+    return store[name]
+
+
+_MEMO: weakref.WeakKeyDictionary[Site, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
+def _demands_in_order(site: Site) -> list[str]:
+    return _memo(site, "order", lambda: sorted(site.dataset.records["demands"], key=lambda d: (_first(site, d), d)))  # type: ignore[no-any-return]
+
+
 def _by_party_topic(site: Site) -> dict[tuple[str, str], list[str]]:
     """(party, topic) -> the demand ids that party made on that topic, by first raised then id."""
-    cells: dict[tuple[str, str], list[str]] = {}
-    for demand_id in sorted(site.dataset.records["demands"], key=lambda d: (_first(site, d), d)):
-        record = site.record(("demands", demand_id))
-        for party in parties.parties_of(site.dataset, site.occasions(demand_id)):
-            for topic in record.data.get("topics") or []:
-                if topic in site.dataset.records["topics"]:
-                    cells.setdefault((party, topic), []).append(demand_id)
-    return cells
+
+    def make() -> dict[tuple[str, str], list[str]]:
+        cells: dict[tuple[str, str], list[str]] = {}
+        for demand_id in _demands_in_order(site):
+            record = site.record(("demands", demand_id))
+            for party in parties.parties_of(site.dataset, site.occasions(demand_id)):
+                for topic in record.data.get("topics") or []:
+                    if topic in site.dataset.records["topics"]:
+                        cells.setdefault((party, topic), []).append(demand_id)
+        return cells
+
+    return _memo(site, "party-topic", make)  # type: ignore[no-any-return]
+
+
+def _by_topic(site: Site) -> dict[str, dict[str, list[str]]]:
+    """topic -> party -> the demand ids, as _by_party_topic."""
+
+    def make() -> dict[str, dict[str, list[str]]]:
+        out: dict[str, dict[str, list[str]]] = {}
+        for (party, topic), demands in _by_party_topic(site).items():
+            out.setdefault(topic, {})[party] = demands
+        return out
+
+    return _memo(site, "topic", make)  # type: ignore[no-any-return]
+
+
+def _by_maker(site: Site) -> dict[str, dict[str, list[str]]]:
+    """actor -> topic -> the demand ids the actor made on it, itself or through its affiliates."""
+
+    def make() -> dict[str, dict[str, list[str]]]:
+        out: dict[str, dict[str, list[str]]] = {}
+        for demand_id in _demands_in_order(site):
+            topics = [t for t in site.record(("demands", demand_id)).data.get("topics") or [] if t in site.dataset.records["topics"]]
+            for actor in parties.rolled_up(site.dataset, occ.made_by(site.occasions(demand_id))):
+                for topic in topics:
+                    out.setdefault(actor, {}).setdefault(topic, []).append(demand_id)
+        return out
+
+    return _memo(site, "maker", make)  # type: ignore[no-any-return]
 
 
 def _first(site: Site, demand_id: str) -> str:
@@ -158,6 +263,19 @@ def _label_order(site: Site, collection: str) -> Any:
     return lambda i: (site.record((collection, i)).label.casefold(), i)
 
 
+POSITION_ENTRIES = 10  # demands listed in a cell of the positions; the rest are a link to the explorer
+
+
+def _position_cell(site: Site, page: str, demand_ids: list[str], party: str, topic: str) -> dict[str, Any]:
+    """A party's demands on a topic: the first POSITION_ENTRIES, and past them how many more and a
+    link to the demands index's explorer filtered to that party and topic (which also counts the
+    topic's narrower topics)."""
+    shown = [_entry(site, page, d, party) for d in demand_ids[:POSITION_ENTRIES]]
+    rest = len(demand_ids) - len(shown)
+    href = url_attr(f"{relative(page, output_path(index_page('demands')))}?made_by={party}&topic={topic}")
+    return {"entries": shown, "more": {"count": rest, "href": Markup(href)} if rest > 0 else None}
+
+
 def positions_view(site: Site, page: str) -> dict[str, Any]:
     """Topics as rows, parties as columns; each cell that party's demands on that topic."""
     cells = _by_party_topic(site)
@@ -168,8 +286,7 @@ def positions_view(site: Site, page: str) -> dict[str, Any]:
         {
             "link": site.link(page, ("topics", t)),
             "cells": [
-                {"party": site.record(("actors", p)).label, "entries": [_entry(site, page, d, p) for d in cells.get((p, t), [])]}
-                for p in party_ids
+                {"party": site.record(("actors", p)).label} | _position_cell(site, page, cells.get((p, t), []), p, t) for p in party_ids
             ],
         }
         for t in topic_ids
@@ -179,25 +296,18 @@ def positions_view(site: Site, page: str) -> dict[str, Any]:
 
 def topic_positions(site: Site, page: str, topic: str) -> list[dict[str, Any]]:
     """A topic page's positions: each party that made demands on it, with those demands."""
-    cells = {p: ds for (p, t), ds in _by_party_topic(site).items() if t == topic}
+    cells = _by_topic(site).get(topic, {})
     return [
-        {"party": site.link(page, ("actors", p)), "entries": [_entry(site, page, d, p) for d in cells[p]]}
+        {"party": site.link(page, ("actors", p))} | _position_cell(site, page, cells[p], p, topic)
         for p in sorted(cells, key=_label_order(site, "actors"))
     ]
 
 
 def actor_positions(site: Site, page: str, actor: str) -> list[dict[str, Any]]:
     """An actor page's positions: per topic, the demands it made (itself or through its affiliates)."""
-    found: dict[str, list[str]] = {}
-    for demand_id in sorted(site.dataset.records["demands"], key=lambda d: (_first(site, d), d)):
-        items = site.occasions(demand_id)
-        if actor not in parties.rolled_up(site.dataset, occ.made_by(items)):
-            continue
-        for topic in site.record(("demands", demand_id)).data.get("topics") or []:
-            if topic in site.dataset.records["topics"]:
-                found.setdefault(topic, []).append(demand_id)
+    found = _by_maker(site).get(actor, {})
     return [
-        {"topic": site.link(page, ("topics", t)), "entries": [_entry(site, page, d, actor) for d in found[t]]}
+        {"topic": site.link(page, ("topics", t))} | _position_cell(site, page, found[t], actor, t)
         for t in sorted(found, key=_label_order(site, "topics"))
     ]
 

@@ -23,7 +23,7 @@ from ..collections import COLLECTIONS, index_page
 from ..jsonparse import locate
 from ..load import Dataset, Record
 from ..problems import Problem
-from . import cite, explorer, feed, fieldref, history, timeline
+from . import cite, explorer, feed, fieldref, history, pager, timeline
 from .graph import Graph, Key, build_graph
 from .text import Renderer, html_block, md_paragraphs, md_separator, md_text, url_attr
 from .views import (
@@ -46,7 +46,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 REPO = Path(__file__).resolve().parent.parent.parent
 MATRIX_MAX_COLUMNS = 30
 TEASER_ROWS = 8
-TIMELINE_MAX_ROWS = 400  # beyond this a one-row-per-record drawing stops being readable (and pages grow large)
+TIMELINE_MAX_ROWS = 100  # beyond this a one-row-per-record drawing stops being readable (and the page, drawn twice, grows large)
 
 INTROS = {
     "demands": "Every demand, condition, proposal and offer in the dataset, with who made it of whom and its latest status.",
@@ -132,13 +132,20 @@ def render(
     env = environment()
     out = Rendered()
     chosen = dataset.all() if only is None else (dataset.records[c][i] for c, i in sorted(only))
+    # Each template looked up once per render: a lookup checks the file's mtime (so that `make serve`
+    # sees an edited template), which for 10,000 record pages is 10,000 stat calls.
+    templates = {name: env.get_template(f"{info.singular}.md.j2") for name, info in COLLECTIONS.items()}
     for record in chosen:
         view = VIEWS[record.collection](site, record)
-        out.pages[view["page"]] = env.get_template(f"{COLLECTIONS[record.collection].singular}.md.j2").render(view)
+        out.pages[view["page"]] = templates[record.collection].render(view)
         for former in record.data.get("former_ids") or []:
             out.files[f"{record.collection}/{former}.html"] = redirect(f"{record.id}.html", record.label).encode("utf-8")
+    index_template = env.get_template("index.md.j2")
     for name in COLLECTIONS:
-        out.pages[index_page(name)] = env.get_template("index.md.j2").render(index_view(site, name))
+        for path, view in index_views(site, name):
+            out.pages[path] = index_template.render(view)
+        if name == "demands" and view["pager"]:
+            out.files[explorer.ROWS_FILE] = explorer.rows_script(view["columns"], view.pop("all_rows"), view.pop("all_facets"))
     changes = feed.changes(records_dir)
     labels = {(r.collection, r.id): r.label for r in dataset.all()}
     epoch = dt.datetime.fromtimestamp(changes[0].time if changes else 0, dt.UTC)
@@ -147,13 +154,19 @@ def render(
     )
     out.pages["index.md"] = env.get_template("home.md.j2").render(home_view(site, changes))
     out.pages["explore/timeline.md"] = env.get_template("timeline.md.j2").render(timeline_view(site, "explore/timeline.md"))
-    out.pages["explore/demands-by-meeting.md"] = env.get_template("matrix.md.j2").render(
-        demand_meeting_matrix(site, "explore/demands-by-meeting.md")
-    )
-    out.pages["explore/parties-by-topic.md"] = env.get_template("matrix.md.j2").render(
-        party_topic_matrix(site, "explore/parties-by-topic.md")
-    )
-    out.pages["explore/positions.md"] = env.get_template("positions.md.j2").render(explorer.positions_view(site, "explore/positions.md"))
+    for page, make, noun in (
+        ("explore/demands-by-meeting.md", demand_meeting_matrix, "demands"),
+        ("explore/parties-by-topic.md", party_topic_matrix, "parties"),
+    ):
+        matrix = make(site, page)
+        # Drawn as a list, a row weighs its entries (a party may list a hundred topics).
+        weights = None if matrix["as_matrix"] else [1 + len(row[1]["links"]) for row in matrix["rows"]]
+        for path, view in paged(page, matrix, noun, weights, limit=pager.PAGE_ROWS * (1 if weights is None else 5)):
+            out.pages[path] = env.get_template("matrix.md.j2").render(view)
+    positions = explorer.positions_view(site, "explore/positions.md")
+    weights = [1 + sum(len(c["entries"]) for c in row["cells"]) for row in positions["rows"]]
+    for path, view in paged("explore/positions.md", positions, "topics", weights, limit=pager.PAGE_ROWS * 2):
+        out.pages[path] = env.get_template("positions.md.j2").render(view)
     out.pages["reference/fields.md"] = env.get_template("fields.md.j2").render(fields_view())
     out.pages["downloads.md"] = env.get_template("downloads.md.j2").render(downloads_view(settings))
     out.pages["cite.md"] = env.get_template("cite.md.j2").render(cite_view(settings, site.edition))
@@ -164,6 +177,16 @@ def render(
     out.pages["changelog.md"] = env.get_template("changelog.md.j2").render({"body": body})
     out.problems = _link_problems(dataset, renderer)
     return out
+
+
+def paged(
+    page: str, view: dict[str, Any], noun: str, weights: list[int] | None = None, limit: int = pager.PAGE_ROWS
+) -> list[tuple[str, dict[str, Any]]]:
+    """A view's rows on as many pages as pager.split gives (the row links stay right: every page of
+    a table sits in the directory of its first), each view with its pager (None on a single page)."""
+    rows = view["rows"]
+    parts = pager.split(page, weights or [1] * len(rows), noun, limit)
+    return [(part.path, view | {"rows": rows[part.start : part.stop], "pager": part.pager}) for part in parts]
 
 
 STATIC_PAGES = (
@@ -212,17 +235,34 @@ def _links(site: Site, page: str, collection: str, ids: Any) -> dict[str, Any]:
     return {"links": site.links(page, collection, ids)}
 
 
-def index_view(site: Site, name: str) -> dict[str, Any]:
+def index_views(site: Site, name: str) -> list[tuple[str, dict[str, Any]]]:
+    """The collection's index: one page, or past pager.PAGE_ROWS records pages of that many.
+
+    The demands index is the explorer: each row's facet values in data- attributes, and the facets.
+    Split into pages, only its first page has the explorer, which then filters every demand from
+    explorer.ROWS_FILE; the last view also carries every row and facet, for that file."""
     page = index_page(name)
     records = sorted(site.dataset.records[name].values(), key=lambda r: (_record_sort(site, r), r.label.casefold(), r.id))
-    columns, rows, attrs = INDEX_COLUMNS[name], [], []
-    for record in records:
-        link = site.link(page, (record.collection, record.id))
-        rows.append([{"link": link}, *INDEX_CELLS[name](site, page, record)])
-        attrs.append(explorer.demand_facets(site, record.id) if name == "demands" else {})
-    view = {"heading": name.capitalize(), "intro": INTROS[name], "columns": columns, "rows": rows, "noun": name}
-    # The demands index is the explorer: each row's facet values in data- attributes, and the facets.
-    return view | {"attrs": attrs, "facets": explorer.facets(site, attrs) if name == "demands" else []}
+    columns = INDEX_COLUMNS[name]
+    parts = pager.split(page, [1] * len(records), name)
+    paged = len(parts) > 1
+    all_facets = [explorer.demand_facets(site, record.id) for record in records] if name == "demands" else []
+    facets = explorer.facets(site, all_facets) if name == "demands" else []
+    base = {"heading": name.capitalize(), "intro": INTROS[name], "columns": columns, "noun": name, "total": len(records)}
+    out, all_rows = [], []
+    for part in parts:
+        rows = [
+            [{"link": site.link(part.path, (r.collection, r.id))}, *INDEX_CELLS[name](site, part.path, r)]
+            for r in records[part.start : part.stop]
+        ]
+        all_rows += rows
+        attrs = all_facets[part.start : part.stop] if name == "demands" and not paged else [{} for _ in rows]
+        first = part.start == 0
+        view = base | {"rows": rows, "attrs": attrs, "facets": facets if first else [], "pager": part.pager}
+        out.append((part.path, view | {"rows_file": explorer.ROWS_FILE.rpartition("/")[2] if paged and first and facets else ""}))
+    if name == "demands":
+        out[-1][1].update(all_rows=all_rows, all_facets=all_facets)
+    return out
 
 
 def _record_sort(site: Site, record: Record) -> str:
@@ -309,15 +349,13 @@ def home_view(site: Site, changes: list[feed.Change]) -> dict[str, Any]:
     page = "index.md"
     rows = timeline_rows(site, page)
     meetings = [r for r in rows if r["kind"] == "meeting"][-TEASER_ROWS:]
-    teaser = timeline.draw(
-        [r["row"] for r in meetings], "teaser", "Timeline of the latest meetings", _describe(meetings, "the latest meetings")
-    )
+    teaser = drawings([r["row"] for r in meetings], "teaser", "Timeline of the latest meetings", _describe(meetings, "the latest meetings"))
     return {
         "counts": [{"name": n, "count": len(site.dataset.records[n]), "url": site.to(page, index_page(n))} for n in COLLECTIONS],
         "sources": len(site.dataset.records["sources"]),
         "period": period_covered(site),
         "latest": latest_changes(site, page, changes),
-        "teaser": Markup(teaser) if teaser else None,
+        "teaser": teaser,
     }
 
 
@@ -388,6 +426,18 @@ def latest_changes(site: Site, page: str, changes: list[feed.Change]) -> list[di
                 }
             )
     return out
+
+
+def drawings(
+    rows: list[timeline.Row], ident: str, title: str, description: str, window: tuple[dt.date, dt.date] | None = None
+) -> dict[str, Markup] | None:
+    """A timeline drawn for wide screens (labels beside the marks) and for phones (labels above
+    them); the CSS shows one of the two. None when nothing is dated."""
+    wide = timeline.draw(rows, ident, title, description, window)
+    if not wide:
+        return None
+    narrow = timeline.draw(rows, f"{ident}-narrow", title, description, window, timeline.NARROW)
+    return {"wide": Markup(wide), "narrow": Markup(narrow)}
 
 
 def _describe(rows: list[dict[str, Any]], what: str) -> str:
@@ -461,7 +511,7 @@ def timeline_view(site: Site, page: str) -> dict[str, Any]:
     if total > TIMELINE_MAX_ROWS:
         rows = [r for r in rows if r["kind"] == "meeting"][-TIMELINE_MAX_ROWS:]
         limited = f"the {len(rows)} latest meetings of {total} dated records"
-    svg = timeline.draw(
+    svg = drawings(
         [r["row"] for r in rows],
         "timeline",
         "Timeline of meetings, documents and the occasions of demands",
@@ -483,21 +533,19 @@ def timeline_view(site: Site, page: str) -> dict[str, Any]:
         recent = {
             "since": since,
             "anchor": since.lower().replace(" ", "-"),
-            "svg": Markup(
-                timeline.draw(
-                    [r["row"] for r in shown],
-                    "recent",
-                    f"Timeline since {since}",
-                    _describe(shown, f"records dated since {since}") + " Bars that began earlier are cut at the left edge.",
-                    (start, end),
-                )
+            "svg": drawings(
+                [r["row"] for r in shown],
+                "recent",
+                f"Timeline since {since}",
+                _describe(shown, f"records dated since {since}") + " Bars that began earlier are cut at the left edge.",
+                (start, end),
             ),
         }
     event_rows = [
         [{"date": {"iso": e["iso"], "words": e["date"], "inferred": False}}, {"text": e["what"]}, {"link": e["link"]}] for e in events
     ]
     return {
-        "svg": Markup(svg) if svg else None,
+        "svg": svg,
         "event_rows": event_rows,
         "legend": timeline_key(rows),
         "recent": recent,

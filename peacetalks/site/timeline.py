@@ -15,11 +15,16 @@ from dataclasses import dataclass
 from .. import edtf
 from .xmltext import escape
 
-# Sizes in SVG units. The CSS (docs/assets/peacetalks.css) never lets the drawing shrink below
-# MIN_WIDTH CSS px (a narrower screen scrolls it sideways in a focusable region), so FONT units are
-# never less than FONT * MIN_WIDTH / WIDTH = 12.4 CSS px on screen.
+# Sizes in SVG units. Each timeline is drawn twice, for wide and for narrow screens, and the CSS
+# (docs/assets/peacetalks.css) shows one. The wide drawing has a label column beside the marks; the
+# CSS never lets it shrink below MIN_WIDTH CSS px (a screen too narrow for that gets the narrow
+# drawing), so FONT units are never less than FONT * MIN_WIDTH / WIDTH = 12.4 CSS px on screen. The
+# narrow one puts each row's label above its marks across the whole width, for phones; it never
+# shrinks below NARROW_MIN_WIDTH CSS px, so its text stays at least FONT * 310 / 360 = 12.05 CSS px.
 WIDTH = 720
 MIN_WIDTH = 640
+NARROW_WIDTH = 360
+NARROW_MIN_WIDTH = 310
 LABEL = 240  # the label column
 PAD = 12
 ROW = 24
@@ -27,6 +32,27 @@ LINE = 17  # the height of a label's line
 AXIS = 28
 FONT = 14
 LABEL_CHARS = 27  # a label wraps onto as many lines as it needs, never cut
+NARROW_CHARS = 36  # a label's line in the narrow drawing (its whole width, less a margin for wide letters)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a drawing puts things: its width, the label column (0: labels above the marks), wrapping."""
+
+    name: str  # "wide" or "narrow": the drawing's data-layout
+    width: int
+    label: int
+    chars: int
+
+    @property
+    def left(self) -> int:
+        """Where the plot begins: after the label column, or at a small margin when labels sit above."""
+        return self.label or 4
+
+
+WIDE = Layout("wide", WIDTH, LABEL, LABEL_CHARS)
+NARROW = Layout("narrow", NARROW_WIDTH, 0, NARROW_CHARS)
+
 
 # Meetings and documents are bars; a demand's occasion is a bar over the days its date may mean with
 # a symbol on it, coloured by the status it leaves the demand in (keys of the `standing` enum in
@@ -67,11 +93,11 @@ class Row:
     marks: tuple[Mark, ...]
 
 
-def _x(day: int, first: int, last: int) -> float:
+def _x(day: int, first: int, last: int, layout: Layout = WIDE) -> float:
     """The x coordinate of a day, all three as ordinals (dt.date.toordinal): plain numbers, which
     a day after the calendar's last cannot overflow."""
     total = max(last - first, 1)
-    return LABEL + (day - first) / total * (WIDTH - LABEL - PAD)
+    return layout.left + (day - first) / total * (layout.width - layout.left - PAD)
 
 
 def shift(day: dt.date, days: int) -> dt.date:
@@ -86,13 +112,17 @@ def recent_window(last: dt.date) -> tuple[dt.date, dt.date]:
     return dt.date(max(end.year - 1, dt.MINYEAR), end.month, 1), end
 
 
-def _ticks(first: dt.date, last: dt.date) -> list[tuple[dt.date, str]]:
+def _ticks(first: dt.date, last: dt.date, narrow: bool = False) -> list[tuple[dt.date, str]]:
+    """The axis's labelled ticks: years or months, fewer of them on the narrow drawing."""
     years = last.year - first.year
     if years >= 3:
-        step = 1 if years <= 12 else 5
+        step = (1 if years <= 6 else 5 if years <= 30 else 10) if narrow else (1 if years <= 12 else 5)
         return [(dt.date(y, 1, 1), str(y)) for y in range(first.year + 1, last.year + 1) if y % step == 0]
     months = (last.year - first.year) * 12 + last.month - first.month
-    step = 1 if months <= 8 else 3 if months <= 24 else 6
+    if narrow:
+        step = 1 if months <= 4 else 3 if months <= 14 else 6 if months <= 24 else 12
+    else:
+        step = 1 if months <= 8 else 3 if months <= 24 else 6
     out: list[tuple[dt.date, str]] = []
     year, month = first.year, first.month
     while (year, month) <= (last.year, last.month):
@@ -103,13 +133,20 @@ def _ticks(first: dt.date, last: dt.date) -> list[tuple[dt.date, str]]:
     return out
 
 
-def lines(text: str) -> list[str]:
-    """A label wrapped onto lines of at most LABEL_CHARS characters (a longer word keeps its own line)."""
-    return textwrap.wrap(" ".join(text.split()), LABEL_CHARS, break_long_words=False, break_on_hyphens=False) or [""]
+def lines(text: str, chars: int = LABEL_CHARS) -> list[str]:
+    """A label wrapped onto lines of at most `chars` characters (a longer word keeps its own line)."""
+    return textwrap.wrap(" ".join(text.split()), chars, break_long_words=False, break_on_hyphens=False) or [""]
 
 
-def _height(row: Row) -> int:
-    return max(ROW, 8 + LINE * len(lines(row.label)))
+def _label_height(row: Row, layout: Layout) -> int:
+    """In the narrow drawing, the height of the label above the row's marks; 0 in the wide one."""
+    return 0 if layout.label else 4 + LINE * len(lines(row.label, layout.chars))
+
+
+def _height(row: Row, layout: Layout = WIDE) -> int:
+    if not layout.label:
+        return _label_height(row, layout) + ROW
+    return max(ROW, 8 + LINE * len(lines(row.label, layout.chars)))
 
 
 def precision_words(span: edtf.Span) -> str:
@@ -117,10 +154,13 @@ def precision_words(span: edtf.Span) -> str:
     return ", month not known" if span.start.precision == "year" and span.end.precision == "year" else ""
 
 
-def draw(rows: list[Row], ident: str, title: str, description: str, window: tuple[dt.date, dt.date] | None = None) -> str:
+def draw(
+    rows: list[Row], ident: str, title: str, description: str, window: tuple[dt.date, dt.date] | None = None, layout: Layout = WIDE
+) -> str:
     """The SVG for `rows`; every piece of text escaped. `ident` makes the ids unique on a page.
 
-    With `window`, only that period is drawn and marks reaching beyond it are cut at its edges."""
+    With `window`, only that period is drawn and marks reaching beyond it are cut at its edges.
+    `layout` is WIDE (labels in a column beside the marks) or NARROW (each label above its marks)."""
     spans = [mark.span for row in rows for mark in row.marks]
     if not spans:
         return ""
@@ -129,59 +169,63 @@ def draw(rows: list[Row], ident: str, title: str, description: str, window: tupl
     else:
         first = shift(min(s.first for s in spans), -15)
         last = shift(max(s.last for s in spans), 16)
-    height = AXIS + sum(_height(row) for row in rows) + PAD
+    width = layout.width
+    height = AXIS + sum(_height(row, layout) for row in rows) + PAD
     e = escape
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="100%" role="group" '
-        f'aria-labelledby="{ident}-title {ident}-desc" class="peacetalks-timeline" data-label-width="{LABEL}">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="group" '
+        f'aria-labelledby="{ident}-title {ident}-desc" class="peacetalks-timeline" '
+        f'data-layout="{layout.name}" data-label-width="{layout.label or width}">',
         f'<title id="{ident}-title">{e(title)}</title>',
         f'<desc id="{ident}-desc">{e(description)}</desc>',
-        f'<clipPath id="{ident}-plot"><rect x="{LABEL}" y="0" width="{WIDTH - LABEL}" height="{height}"/></clipPath>',
+        f'<clipPath id="{ident}-plot"><rect x="{layout.label}" y="0" width="{width - layout.label}" height="{height}"/></clipPath>',
         '<g class="axis" aria-hidden="true">',
     ]
-    for day, text in _ticks(first, last):
-        x = _x(day.toordinal(), first.toordinal(), last.toordinal())
+    for day, text in _ticks(first, last, narrow=not layout.label):
+        x = _x(day.toordinal(), first.toordinal(), last.toordinal(), layout)
         out.append(f'<line x1="{x:.1f}" y1="{AXIS - 6}" x2="{x:.1f}" y2="{height - PAD}" stroke="#c8c8c8" stroke-width="1"/>')
-        anchor = ' text-anchor="end"' if x > WIDTH - 60 else ""
+        anchor = ' text-anchor="end"' if x > width - 60 else ""
         out.append(f'<text x="{x + (-3 if anchor else 3):.1f}" y="{AXIS - 10}" font-size="{FONT}" fill="#333333"{anchor}>{e(text)}</text>')
     out.append("</g>")
     y = AXIS
     for row in rows:
-        out.extend(_row(row, y, ident, first, last))
-        y += _height(row)
+        out.extend(_row(row, y, ident, first, last, layout))
+        y += _height(row, layout)
     out.append("</svg>")
     return "\n".join(out)
 
 
-def _row(row: Row, y: int, ident: str, first: dt.date, last: dt.date) -> list[str]:
+def _row(row: Row, y: int, ident: str, first: dt.date, last: dt.date, layout: Layout = WIDE) -> list[str]:
     """A row: one link (to the row's page) holding its label, wrapped, and its marks; its accessible
-    name says every mark in words, so that a keyboard or screen reader gets what a pointer's tooltips give."""
+    name says every mark in words, so that a keyboard or screen reader gets what a pointer's tooltips give.
+    In the narrow drawing the label takes the row's first lines and the marks the lane below."""
     e = escape
     name = "; ".join([row.label, *(mark.title for mark in row.marks)])
-    text = "".join(f'<tspan x="4" y="{y + 16 + LINE * i}">{e(line)}</tspan>' for i, line in enumerate(lines(row.label)))
+    wrapped = lines(row.label, layout.chars)
+    text = "".join(f'<tspan x="4" y="{y + 16 + LINE * i}">{e(line)}</tspan>' for i, line in enumerate(wrapped))
     return [
         f'<a href="{e(row.href)}" aria-label="{e(name)}"><title>{e(row.label)}</title>',
-        f'<rect class="peacetalks-row" x="0" y="{y}" width="{WIDTH}" height="{_height(row)}" fill="transparent"/>',
+        f'<rect class="peacetalks-row" x="0" y="{y}" width="{layout.width}" height="{_height(row, layout)}" fill="transparent"/>',
         f'<text font-size="{FONT}" fill="#1a1a1a">{text}</text>',
         f'<g clip-path="url(#{ident}-plot)">',
-        *_marks(row, y, first, last),
+        *_marks(row, y + _label_height(row, layout), first, last, layout),
         "</g></a>",
     ]
 
 
-def _marks(row: Row, y: int, first: dt.date, last: dt.date) -> list[str]:
+def _marks(row: Row, y: int, first: dt.date, last: dt.date, layout: Layout = WIDE) -> list[str]:
     """A row's marks: plain bars, and occasions as lighter bars with their symbols on top."""
     plain: list[str] = []
     occasions: list[tuple[Mark, str, float]] = []  # the mark, its bar, where its symbol belongs
     for mark in row.marks:
-        x0, width = _extent(mark, first, last)
+        x0, width = _extent(mark, first, last, layout)
         if mark.shape:
             occasions.append((mark, _bar(mark, y, x0, width, 0.3), x0 + width / 2))
         else:
             plain.append(_bar(mark, y, x0, width))
     if not occasions:
         return plain
-    centres = _spread([centre for _, _, centre in occasions], LABEL + GLYPH / 2, WIDTH - PAD - GLYPH / 2)
+    centres = _spread([centre for _, _, centre in occasions], layout.left + GLYPH / 2, layout.width - PAD - GLYPH / 2)
     symbols = "".join(
         _glyph(mark.shape, COLOURS.get(mark.kind, "#555555"), centre, y + 12)
         for (mark, _, _), centre in zip(occasions, centres, strict=True)
@@ -217,9 +261,9 @@ def _spread(wanted: list[float], low: float, high: float) -> list[float]:
 GLYPH = 10  # the width of an occasion's symbol
 
 
-def _extent(mark: Mark, first: dt.date, last: dt.date) -> tuple[float, float]:
-    x0 = _x(mark.span.first.toordinal(), first.toordinal(), last.toordinal())
-    x1 = _x(mark.span.last.toordinal() + 1, first.toordinal(), last.toordinal())  # the end of its last day
+def _extent(mark: Mark, first: dt.date, last: dt.date, layout: Layout = WIDE) -> tuple[float, float]:
+    x0 = _x(mark.span.first.toordinal(), first.toordinal(), last.toordinal(), layout)
+    x1 = _x(mark.span.last.toordinal() + 1, first.toordinal(), last.toordinal(), layout)  # the end of its last day
     return x0, max(x1 - x0, 4.0)
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 SHOTS = {
     "demand.png": ("demands/ukraine-not-in-nato.html", None),
-    "timeline.png": ("explore/timeline.html", "svg.peacetalks-timeline"),  # from the h1 down to the last timeline
+    "timeline.png": ("explore/timeline.html", "svg.peacetalks-timeline[data-layout=wide]"),  # from the h1 down to the last timeline
 }
 ARGS = [
     "--no-sandbox",

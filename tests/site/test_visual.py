@@ -130,10 +130,10 @@ def test_main_pages_are_saved_and_no_text_is_clipped_or_overlapping(
     assert len(list(shots.glob(f"*-{width}.png"))) >= 6
 
 
-# Each text of each timeline: its size on screen (its font size in SVG units times the drawing's
+# Each text of each timeline shown (one of its two drawings, by width): its size on screen (its font size in SVG units times the drawing's
 # scale), whether it ends in an ellipsis, and for a row's label whether it stays in the label column.
 TIMELINE_TEXT = r"""
-() => Array.from(document.querySelectorAll('svg.peacetalks-timeline')).flatMap(svg => {
+() => Array.from(document.querySelectorAll('svg.peacetalks-timeline')).filter(svg => svg.checkVisibility()).flatMap(svg => {
   const scale = svg.getScreenCTM().a;
   const column = Number(svg.dataset.labelWidth);
   return Array.from(svg.querySelectorAll('text')).map(t => {
