@@ -63,9 +63,11 @@ DOWNLOADS: list[tuple[str, str]] = _downloads()
 
 
 def _write_sqlite(path: Path, every: list[tables.Table], rows: tables.Rows, about: dict[str, str]) -> OSError | None:
-    """In the worker: an OS error comes back as a value, to be raised in the caller as itself."""
+    """In the worker, the database and its Datasette metadata: an OS error comes back as a value, to be raised
+    in the caller as itself."""
     try:
         sqlite.write_sqlite(path, every, rows, about)
+        sqlite.write_metadata(path.with_name(METADATA), every, about["version"], about["created"])
     except OSError as exc:
         return exc
     return None
@@ -99,7 +101,6 @@ def write_exports(dataset: Dataset, out: Path) -> None:
         write_xlsx(out / XLSX, every, rows, version, stamp)
         files.write_dataset_json(out / DATASET_JSON, dataset, header)
         files.write_json(out / DATAPACKAGE, package.datapackage(dataset, every, paths, version, stamp))
-        sqlite.write_metadata(out / METADATA, every, version, stamp)
         failed = database()
     if failed is not None:
         raise failed
