@@ -55,7 +55,7 @@ The downloadable data holds the same records in four forms:
   **Widening rule** for `_first` and `_last`:
 {WIDENING}
 - **Lists of identifiers** appear twice: joined with `;` in the owner's own table (for
-  spreadsheets; a JSON array such as `["russia", "nato"]` in SQLite), and as one row per
+  spreadsheets; a JSON array such as `["russia","nato"]` in SQLite), and as one row per
   identifier in a link table (for joins).
   Identifiers never contain `;`.
 - **Lists of objects** are child tables. A demand's **occasions** (`occasions.csv`) are keyed
@@ -172,7 +172,7 @@ as the CSV files:
   foreign keys (as in `datapackage.json`); `PRAGMA foreign_key_check` finds nothing;
 - an index `idx_<table>_<columns>` on every foreign key that the table's primary key does not
   already begin with, so every join on a reference is indexed;
-- list columns (`;`-joined in the CSV files) hold a JSON array as text, `["russia", "nato"]`:
+- list columns (`;`-joined in the CSV files) hold a JSON array as text, `["russia","nato"]`:
   `json_each(made_by)` gives one row per identifier, and Datasette facets them
   (`?_facet_array=made_by`); an empty list is `NULL`;
 - booleans are `1` / `0`, missing values `NULL`, text exact (no leading `'`);

@@ -15,12 +15,13 @@ error it stands for (`files._os_error`): a full disk is ENOSPC, a read-only file
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from . import package
 from .files import _os_error, atomic_write, write_json
@@ -176,7 +177,8 @@ def view_columns(view: View, tables: Iterable[Table]) -> dict[str, str]:
 
 
 def _rows(table: Table, rows: list[Row]) -> Iterable[Row]:
-    """The rows with their list columns as JSON arrays, written as sqlite-utils writes a list."""
+    """The rows with their list columns as compact JSON arrays (`["russia","nato"]`, as SQLite's own
+    json_group_array writes them)."""
     lists = [i for i, c in enumerate(table.columns) if is_list(c)]
     if not lists:
         return rows
@@ -185,7 +187,7 @@ def _rows(table: Table, rows: list[Row]) -> Iterable[Row]:
         cells = list(row)
         for i in lists:
             if cells[i] is not None:
-                cells[i] = json.dumps(cells[i].split(";"), ensure_ascii=False)
+                cells[i] = orjson.dumps(cells[i].split(";")).decode()
         out.append(tuple(cells))
     return out
 
