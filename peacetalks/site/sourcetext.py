@@ -7,7 +7,8 @@ an open or public-domain text is shown whole; of any other text, only each quote
 sentence (passages.in_sentence), and of a text whose licence is unknown no more than
 MAX_SHOWN_SHARE of it, since the records may quote most of a text between them and one page of
 every quote in context would show it whole. A quote past that share is listed by its opening
-words (EXCERPT_WORDS, counted in the share) with the claims that cite it, whose pages show its words. Strings stay raw here (templates escape them)."""
+words (EXCERPT_WORDS, counted in the share) with the claims that cite it, whose pages show its
+words. Strings stay raw here (templates escape them)."""
 
 from __future__ import annotations
 
@@ -15,21 +16,24 @@ import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from .. import edtf
 from .. import occasions as occ
 from ..collections import COLLECTIONS
 from ..load import Dataset, Record
-from ..quotes import normalise, occurrences
+from ..quotes import FOLD, normalise
 from ..sources import licence
 from ..sources.extract import paragraphs
-from ..sources.passages import in_sentence
+from ..sources.passages import _sentence_end, _sentence_start
 from ..sources.rules import quoted_in
 
 if TYPE_CHECKING:
     from .views import Site
 
+# The parts of a record view that hold citations (views.py), in the order the page shows them.
+CITING = ("occasions", "own_evidence", "demands", "roles", "evidence", "certain_second_hand", "second_hand")
 MAX_SHOWN_SHARE = 0.5  # of a text of unknown licence, at most this share (in characters) is shown on its page
 EXCERPT_WORDS = 5  # of a quote not shown in context, its opening words name it
 MAX_PUBLISHER = 60  # characters of the publisher in a short label
@@ -56,7 +60,8 @@ def publisher_words(publisher: Any) -> str:
     return text
 
 
-def date_label(text: Any) -> str:
+@lru_cache(maxsize=4096)
+def date_label(text: str | None) -> str:
     """A published date for readers, at its stored precision: '12–13 March 2025', '30 March – 2 April
     2025', 'March 2025'; anything with a qualifier (about, uncertain) in the words of edtf.human."""
     if not isinstance(text, str):
@@ -82,14 +87,21 @@ def date_label(text: Any) -> str:
 
 def short_label(data: dict[str, Any], source_id: str) -> str:
     """'Publisher, date' from the source record's own fields; without a publisher its title, then its id."""
-    who = publisher_words(data.get("publisher"))
+    published = data.get("published")
+    date = published.get("date") if isinstance(published, dict) else None
+    return _label(data.get("publisher"), data.get("title"), date if isinstance(date, str) else None, source_id)
+
+
+@lru_cache(maxsize=4096)
+def _label(publisher: Any, title: Any, date: str | None, source_id: str) -> str:
+    who = publisher_words(publisher)
     if not who:
-        title = data.get("title")
         who = " ".join(title.split()) if isinstance(title, str) and title.strip() else source_id
-    when = _published(data)
+    when = date_label(date) if date else ""
     return f"{who}, {when}" if when else who
 
 
+@lru_cache(maxsize=65536)
 def quote_anchor(words: str) -> str:
     """The id of a quoted passage on its source's page: the same words always get the same id."""
     return "quote-" + hashlib.sha256(normalise(words).encode("utf-8")).hexdigest()[:10]
@@ -103,7 +115,7 @@ def source_ref(site: Site, page: str, source_id: Any, words: str) -> dict[str, A
         return None
     link = site.link(page, ("sources", record.id), anchor=quote_anchor(words) if words else "")
     label = short_label(record.data, record.id)
-    who, _, when = label.rpartition(", ") if _published(record.data) else ("", "", label)
+    who, _, when = label.rpartition(", ") if _has_date(record.data) else ("", "", label)
     return link | {
         "label": label,
         "who": who,  # the label's parts, so that its date is not broken across lines
@@ -113,9 +125,10 @@ def source_ref(site: Site, page: str, source_id: Any, words: str) -> dict[str, A
     }
 
 
-def _published(data: dict[str, Any]) -> str:
+def _has_date(data: dict[str, Any]) -> bool:
     published = data.get("published")
-    return date_label(published.get("date")) if isinstance(published, dict) else ""
+    date = published.get("date") if isinstance(published, dict) else None
+    return isinstance(date, str) and bool(date_label(date))
 
 
 def original_view(site: Site, page: str, citation: dict[str, Any]) -> dict[str, Any] | None:
@@ -144,7 +157,7 @@ def sources_cited(view: Any) -> list[dict[str, Any]]:
     """Every source a page's view links to, once, in order of first mention: for the page's list
     of sources, which gives each full title once."""
     found: dict[str, dict[str, Any]] = {}
-    for ref in _refs(view):
+    for ref in _refs([view.get(key) for key in CITING] if isinstance(view, dict) else view):
         if ref["id"] not in found:
             found[ref["id"]] = {
                 "href": ref["href"].partition("#")[0],
@@ -283,20 +296,28 @@ def _distinct(links: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(seen.values())
 
 
+def _folded(text: str) -> tuple[str, bool, str]:
+    """A normalised text as quotes.occurrences searches it: marks folded, then casefolded (and
+    whether that kept its length, so offsets hold), and lowercased."""
+    marks = text.translate(FOLD)
+    casefolded = marks.casefold()
+    return casefolded, len(casefolded) == len(marks), marks.lower() if len(marks.lower()) == len(marks) else marks
+
+
 def _spans(blocks: list[str], quotes: list[str], whole: bool) -> list[tuple[int, int, int, list[tuple[str, int, int]]]]:
     """(paragraph, start, end, [(quote, start, end)]) of every passage to show, in text order: a
     whole paragraph when the text may be shown, else each quote's sentence(s), merged where they meet."""
     found: dict[int, list[tuple[str, int, int, int, int]]] = {}
+    folded = [_folded(block) for block in blocks]
     for words in quotes:
+        needle = _folded(normalise(words))
         for index, block in enumerate(blocks):
-            hits = occurrences(block, words)
-            if hits:
-                a, b = hits[0].start, hits[0].start + len(hits[0].text)
-                sentence = in_sentence(block, words) or hits[0].text
-                s = block.find(sentence) if not whole else 0
-                s = s if 0 <= s <= a and s + len(sentence) >= b else a
-                e = len(block) if whole else max(s + len(sentence), b)
-                found.setdefault(index, []).append((words, a, b, s, e))
+            a = folded[index][0].find(needle[0]) if folded[index][1] and needle[1] else folded[index][2].find(needle[2])
+            if a >= 0 and needle[2]:
+                b = a + len(needle[2])
+                # the sentence(s) holding it, as passages.in_sentence finds them
+                s, e = (0, len(block)) if whole else (_sentence_start(block, a), _sentence_end(block, b))
+                found.setdefault(index, []).append((words, a, b, min(s, a), max(e, b)))
                 break
     out = []
     for index in sorted(found):
