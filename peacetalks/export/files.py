@@ -4,10 +4,8 @@
 from __future__ import annotations
 
 import csv
-import errno
 import json
 import os
-import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -68,15 +66,6 @@ def write_csv(path: Path, table: Table, rows: Iterable[tuple[Any, ...]]) -> None
             writer.writerows(map(cells, rows) if texts or flags else rows)
 
     atomic_write(path, write)
-
-
-_SQLITE_ERRNO = {"SQLITE_FULL": errno.ENOSPC, "SQLITE_READONLY": errno.EROFS, "SQLITE_PERM": errno.EACCES}
-
-
-def _os_error(exc: sqlite3.Error, path: Path) -> OSError:
-    """SQLite's failure to write the file as the OS error it stands for (a full disk is ENOSPC)."""
-    primary = "_".join(str(getattr(exc, "sqlite_errorname", "")).split("_")[:2])  # SQLITE_READONLY_DIRECTORY: SQLITE_READONLY
-    return OSError(_SQLITE_ERRNO.get(primary, errno.EIO), f"SQLite: {exc}", str(path))
 
 
 def write_json(path: Path, document: dict[str, Any]) -> None:

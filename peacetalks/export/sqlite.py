@@ -11,10 +11,11 @@ questions (`VIEWS`); an `about` table with the dataset's name, version, creation
 The same rows give the same bytes: the database is built in memory, tables in the export's
 order, rows in the order the tables give them (the CSV's), then written with VACUUM INTO, which
 lays the pages out afresh, through `files.atomic_write`. A failure to write the file is the OS
-error it stands for (`files._os_error`): a full disk is ENOSPC, a read-only file system EROFS."""
+error it stands for (`_os_error`): a full disk is ENOSPC, a read-only file system EROFS."""
 
 from __future__ import annotations
 
+import errno
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from typing import Any
 import orjson
 
 from . import package
-from .files import _os_error, atomic_write, write_json
+from .files import atomic_write, write_json
 from .parquet import is_list
 from .tables import ForeignKey, Row, Rows, Table
 
@@ -285,6 +286,15 @@ def write_sqlite(path: Path, tables: Iterable[Table], rows: Rows, about: dict[st
         atomic_write(path, write)
     finally:
         connection.close()
+
+
+_SQLITE_ERRNO = {"SQLITE_FULL": errno.ENOSPC, "SQLITE_READONLY": errno.EROFS, "SQLITE_PERM": errno.EACCES}
+
+
+def _os_error(exc: sqlite3.Error, path: Path) -> OSError:
+    """SQLite's failure to write the file as the OS error it stands for (a full disk is ENOSPC)."""
+    primary = "_".join(str(getattr(exc, "sqlite_errorname", "")).split("_")[:2])  # SQLITE_READONLY_DIRECTORY: SQLITE_READONLY
+    return OSError(_SQLITE_ERRNO.get(primary, errno.EIO), f"SQLite: {exc}", str(path))
 
 
 # ---------------------------------------------------------------- Datasette's metadata

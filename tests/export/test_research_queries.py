@@ -157,3 +157,13 @@ def test_sql_and_pandas_give_what_the_records_say(
     assert expected, f"the records answer {title!r}"
     assert by_sql == expected
     assert by_pandas == expected
+
+
+def test_the_readmes_example_answers_the_first_question(real_export: Path, dataset: Dataset) -> None:
+    readme = (RECORDS.parent / "README.md").read_text("utf-8")
+    section = readme.split("\n### Research queries\n", 1)[1].split("\n#", 1)[0]
+    blocks = BLOCK.findall(section)
+    assert [kind for kind, _ in blocks] == ["sql"]
+    with sqlite3.connect(f"file:{real_export / 'peacetalks.sqlite'}?mode=ro", uri=True) as connection:
+        found = connection.execute(blocks[0][1]).fetchall()
+    assert sorted(found) == sorted(russia_of_ukraine(dataset, "")) != []

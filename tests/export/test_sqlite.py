@@ -6,6 +6,7 @@ CSV files and datapackage.json that the same export wrote."""
 from __future__ import annotations
 
 import csv
+import errno
 import json
 import re
 import sqlite3
@@ -14,11 +15,17 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from peacetalks.export import DOWNLOADS
 from peacetalks.export.package import DATA_LICENSE, TITLE
-from peacetalks.export.sqlite import DATABASE, METADATA, SQLITE, VIEWS, fts_columns, list_columns, view_columns
+from peacetalks.export.sqlite import DATABASE, METADATA, SQLITE, VIEWS, fts_columns, list_columns, view_columns, write_sqlite
+from peacetalks.export.tables import rows as table_rows
 from peacetalks.export.tables import tables
 from peacetalks.export.text import restore
+from peacetalks.pipeline import check
+from tests.conftest import RECORDS
+from tests.pipeline.conftest import tmpfs
 
 from .conftest import descriptor, is_list_field
 
@@ -214,3 +221,18 @@ def test_the_site_address_becomes_the_source_url(tmp_path: Path) -> None:
     out = export(HOSTILE, tmp_path / "data", PEACETALKS_SITE_URL="https://peacetalks.example.org/")
     metadata = json.loads((out / METADATA).read_text("utf-8"))
     assert metadata["source_url"] == "https://peacetalks.example.org/"
+
+
+def test_a_full_disk_is_the_os_error_naming_the_database_and_leaves_nothing(tmp_path: Path) -> None:
+    """SQLite's own failure to write (SQLITE_FULL in VACUUM INTO) comes back as ENOSPC on the file's path."""
+    dataset, problems = check(RECORDS)
+    assert not problems
+    every = list(tables())
+    rows = table_rows(dataset)
+    with tmpfs(tmp_path / "full", "size=64k") as mount:
+        target = mount / SQLITE
+        with pytest.raises(OSError) as caught:
+            write_sqlite(target, every, rows, {"name": "peacetalks"})
+        assert caught.value.errno == errno.ENOSPC and caught.value.filename == str(target), caught.value
+        assert "SQLite" in str(caught.value)
+        assert list(mount.iterdir()) == [], "no database and no temporary file is left"
