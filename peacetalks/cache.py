@@ -26,7 +26,6 @@ first access (`_Lazy`), which the cross-record rules of an edited neighbour may 
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
 import tempfile
@@ -34,6 +33,11 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+
+try:  # hashlib's own blake2b, without hashlib loading OpenSSL (some 15 ms of every check's start)
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - a Python built without it
+    from hashlib import blake2b
 
 from . import jsonparse, load
 from .load import Dataset, Record
@@ -54,10 +58,8 @@ class _Lazy(Record):
     rule asks for its data or text."""
 
     def __init__(self, collection: str, record_id: str, path: str, file: str) -> None:
-        object.__setattr__(self, "collection", collection)
-        object.__setattr__(self, "id", record_id)
-        object.__setattr__(self, "path", path)
-        object.__setattr__(self, "_file", file)
+        # One update of the instance dict (the dataclass is frozen): 10,000 of these per warm check.
+        self.__dict__.update(collection=collection, id=record_id, path=path, _file=file)
 
     def __getattr__(self, name: str) -> Any:
         if name not in ("data", "text"):
@@ -70,7 +72,7 @@ class _Lazy(Record):
 
 
 def _digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    return blake2b(data, digest_size=16).hexdigest()
 
 
 def version() -> str:
@@ -147,11 +149,6 @@ def _former(data: dict[str, Any]) -> list[str]:
     return [x for x in former if isinstance(x, str)] if isinstance(former, list) else []
 
 
-def _signature(entry: os.DirEntry[str]) -> list[int]:
-    st = entry.stat()
-    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
-
-
 def check(records: Path, directory: Path = CACHE_DIR) -> tuple[Dataset, list[Problem]]:
     """pipeline.check, skipping the files an earlier run found clean under the same environment."""
     expected = version()
@@ -162,7 +159,8 @@ def check(records: Path, directory: Path = CACHE_DIR) -> tuple[Dataset, list[Pro
     def reader(dataset: Dataset, collection: str, entry: os.DirEntry[str], shown: str) -> list[Problem]:
         key = f"{collection}/{entry.name}"
         try:
-            seen[key] = signature = _signature(entry)
+            st = entry.stat()  # the stat signature (size, mtime, ctime, inode)
+            seen[key] = signature = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
         except OSError:
             return load._load_record(dataset, collection, entry, shown)
         old = index.get(key)
@@ -192,7 +190,7 @@ def _check(
         for old_id in facts[key][4]:
             former.setdefault((record.collection, old_id), record.id)
     problems = problems + validate(dataset, skip=skip, former=former)
-    skipped = {r.path for r in dataset.all() if (r.collection, r.id) in skip}
+    skipped = {r.path for _, r in listed if (r.collection, r.id) in skip}
     problems += format_problems(dataset, skip={p.path for p in problems} | skipped)
     problems = sorted(set(problems))
     fresh = _entries(listed, facts, problems, envs)

@@ -15,11 +15,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import cache
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from typing import TYPE_CHECKING
 
 from .problems import quoted
+
+if TYPE_CHECKING:  # imported by parser(): a check whose texts all skip the parser never loads it
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 # A link may go to http(s):, mailto:, a fragment, or a relative address (no scheme before the
 # first / ? #). Everything else (javascript:, data:, tel:, ms-msdt:, ...) is refused.
@@ -32,14 +34,20 @@ _CONTAINERS = frozenset(("blockquote_open", "bullet_list_open", "ordered_list_op
 @cache
 def parser() -> MarkdownIt:
     """The one parser of record Markdown. Its tokens are shared: never change them."""
+    from markdown_it import MarkdownIt
+
     md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
     md.disable("image")  # `![a](b)` is the text "!" and a link, judged and shown as a link
     md.validateLink = lambda url: True  # type: ignore[method-assign]  # keep every link: the check judges them
     md.normalizeLink = lambda url: url  # type: ignore[method-assign]  # as written; the site encodes it
+    if int(md.options["maxNesting"]) != MAX_NESTING:
+        raise RuntimeError(
+            f"markdown-it's commonmark preset nests {md.options['maxNesting']} levels, not {MAX_NESTING}: update MAX_NESTING"
+        )
     return md
 
 
-MAX_NESTING: int = int(parser().options["maxNesting"])
+MAX_NESTING = 20  # the commonmark preset's maxNesting (parser() makes sure)
 
 _CACHE: dict[str, list[Token]] = {}
 _CACHE_LIMIT = 100_000

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .load import Dataset, gc_paused, load
-from .output import OutputError, publish, refuse
 from .problems import Problem
 from .validate import validate
+
+if TYPE_CHECKING:  # imported where used: `check` writes nothing
+    from .output import OutputError
 
 
 def check(records: Path, cache: bool = False) -> tuple[Dataset, list[Problem]]:
@@ -32,6 +35,8 @@ def check(records: Path, cache: bool = False) -> tuple[Dataset, list[Problem]]:
 
 def export(records: Path, out: str | os.PathLike[str], cache: bool = False) -> list[Problem] | OutputError:
     """Check, then write the data files into a fresh directory swapped in for `out`."""
+    from .output import publish, refuse
+
     refused = refuse(out, records)
     if refused is not None:
         return refused
@@ -51,6 +56,8 @@ def build(records: Path, out: str | os.PathLike[str], cache: bool = False) -> li
     """Check, then build the site into a fresh directory beside `out` and swap it in.
 
     A failed check or build leaves `out` exactly as it was."""
+    from .output import publish, refuse
+
     refused = refuse(out, records)
     if refused is not None:
         return refused

@@ -114,6 +114,7 @@ class _Paragraphs:
             parts.append(words)
             offset += len(words) + 1
         self.joined = " ".join(parts)
+        self.flat = " ".join(text.split())  # the whole text on one line, as an attribution is searched in
 
     def around(self, quote: str) -> str | None:
         """The paragraphs the quote's first occurrence spans, or None when it is not there."""
@@ -148,9 +149,10 @@ def _attributions(record: Record, dataset: Dataset, lists: list[_Lists]) -> Iter
             quote = citation.get("quote")
             if text is None or not isinstance(quote, str):
                 continue
-            around = _paragraphs(text).around(quote)
+            paragraphs = _paragraphs(text)
+            around = paragraphs.around(quote)
             attribution = " ".join(citation["attribution"].split())
-            if around is not None and attribution in " ".join(text.split()) and attribution not in around:
+            if around is not None and attribution in paragraphs.flat and attribution not in around:
                 yield _at(
                     record,
                     f"{pointer}/{index}/attribution",

@@ -13,9 +13,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import jsonschema_rs
-
-if TYPE_CHECKING:  # the pure-Python validator is imported only when a record is invalid
+if TYPE_CHECKING:  # the pure-Python validator is imported only when a record is invalid; the
+    # compiled one only when a record is validated (not by a check that the cache answers)
     import jsonschema
     from referencing import Registry
 
@@ -63,6 +62,8 @@ def _registry(schema_dir: Path = SCHEMA_DIR) -> Registry:
 
 @cache
 def _ecma_pattern(pattern: str) -> Any:
+    import jsonschema_rs
+
     return jsonschema_rs.validator_for({"type": "string", "pattern": pattern})
 
 
@@ -96,6 +97,8 @@ def reporting_validator(collection: str, schema_dir: Path = SCHEMA_DIR) -> jsons
 @cache
 def fast_validator(collection: str, schema_dir: Path = SCHEMA_DIR) -> Any:
     """The compiled validator, used to tell valid records apart quickly."""
+    import jsonschema_rs
+
     stem = COLLECTIONS[collection].schema
     schemas = load_schemas(schema_dir)
     registry = jsonschema_rs.Registry([(_uri(s), body | {"$id": _uri(s)}) for s, body in schemas.items()])
