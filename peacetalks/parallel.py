@@ -1,4 +1,5 @@
-"""Using the second core: run one piece of work beside the caller's.
+"""Using the second core: run one piece of work beside the caller's (the check's rules on half
+the records, the export's Markdown parsing).
 
 In a single-threaded process (the command line, the benchmark) the work runs in a forked
 child, which sees the parent's data without copying it and sends back only its result. Where
@@ -6,10 +7,8 @@ other threads exist (a live-reloading server) forking is unsafe, so it runs in a
 
 from __future__ import annotations
 
-import multiprocessing
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -17,12 +16,17 @@ T = TypeVar("T")
 
 
 def can_fork() -> bool:
+    import multiprocessing  # imported when needed: a check of one edited record never is
+
     return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
 
 
 @contextmanager
 def beside(work: Callable[..., T], *args: Any) -> Iterator[Callable[[], T]]:
     """Start `work(*args)`; yields a function that waits for it and returns its result."""
+    import multiprocessing
+    from concurrent.futures import ThreadPoolExecutor
+
     if not can_fork():
         with ThreadPoolExecutor(max_workers=1) as pool:
             yield pool.submit(work, *args).result

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
-from . import edtf, jsonparse, record_rules
+from . import edtf, jsonparse, parallel, record_rules
 from .collections import COLLECTIONS, RESERVED_IDS, schema_path
 from .load import Dataset, Record
 from .problems import Hints, Problem, cap_per_file, closest, quoted, with_article
@@ -63,17 +63,36 @@ def validate(dataset: Dataset, skip: Collection[tuple[str, str]] = (), former: d
     former-id owners, so the skipped records' data is not read."""
     global _hints
     _hints = Hints()
+    todo = [record for record in dataset.all() if (record.collection, record.id) not in skip]
+    former = _former_ids(dataset) if former is None else former
+    if len(todo) >= PARALLEL_FROM and parallel.can_fork():
+        half = len(todo) // 2
+        with parallel.beside(_problems, dataset, todo[half:], former) as theirs:
+            mine = _problems(dataset, todo[:half], former)
+            if not mine and not theirs():
+                return []
+        # A dataset with problems is checked again in one process, so that every message (and
+        # the did-you-mean hints, which share one time budget per run) is the one-process one.
+        _hints = Hints()
+    return cap_per_file(_problems(dataset, todo, former))
+
+
+# From this many records to check, half of them are checked on the second core (a forked
+# process that sees the loaded dataset without copying it, peacetalks/parallel.py).
+PARALLEL_FROM = 1000
+
+
+def _problems(dataset: Dataset, records: list[Record], former: dict[tuple[str, str], str]) -> list[Problem]:
+    """The schema problems of `records`, then the rules' problems of those that pass it."""
     problems: list[Problem] = []
     valid: list[Record] = []
-    for record in dataset.all():
-        if (record.collection, record.id) in skip:
-            continue
+    for record in records:
         found = list(schema_problems(record))
         problems.extend(found)
         if not found:
             valid.append(record)
     problems.extend(rule_problems(dataset, valid, former))
-    return cap_per_file(problems)
+    return problems
 
 
 # --- schema ----------------------------------------------------------------------------
@@ -378,7 +397,7 @@ def _pattern_message(pattern: str, schema: dict[str, Any], value: str) -> str:
 def rule_problems(dataset: Dataset, records: list[Record], former: dict[tuple[str, str], str] | None = None) -> list[Problem]:
     problems: list[Problem] = []
     former = _former_ids(dataset) if former is None else former
-    normalised = {key: _normalise(unicodedata.normalize("NFC", text)) for key, text in dataset.source_texts.items()}
+    normalised = _Normalised(dataset.source_texts)
     for record in records:
         problems.extend(_identity(record, dataset, former))
         found: list[tuple[FieldRule, str, Any, Any]] = []
@@ -537,6 +556,22 @@ def _reference(record: Record, pointer: str, target_id: str, target: str, datase
 
 def _normalise(text: str) -> str:
     return _WS.sub(" ", text).strip()
+
+
+class _Normalised(dict[str, str]):
+    """Each source's stored text NFC- and whitespace-normalised, made when a quote first asks
+    for it (a check that the cache answers for all but one record needs a source or two)."""
+
+    def __init__(self, texts: dict[str, str]) -> None:
+        super().__init__()
+        self._texts = texts
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._texts
+
+    def __missing__(self, key: str) -> str:
+        value = self[key] = _normalise(unicodedata.normalize("NFC", self._texts[key]))
+        return value
 
 
 _FOLD = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})

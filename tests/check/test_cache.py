@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -165,3 +166,34 @@ def test_a_case_after_a_clean_cached_run_prints_what_the_uncached_check_prints(t
     shutil.rmtree(records)
     shutil.copytree(BASE, records)  # repaired: clean again
     assert check(tmp_path).returncode == 0
+
+
+def test_a_check_split_over_two_processes_says_what_one_process_says(tmp_path: Path) -> None:
+    """From validate.PARALLEL_FROM records the rules run on two cores; a tree with problems is
+    checked again in one process, so the output is the one-process output, hints included."""
+    from peacetalks import validate
+    from peacetalks.synth import synthesise
+
+    records = tmp_path / "records"
+    synthesise(validate.PARALLEL_FROM + 200, records, seed=3)
+    assert check(tmp_path, "--no-cache").returncode == 0
+    first = sorted((records / "demands").glob("*.json"))[0]
+    last = sorted((records / "meetings").glob("*.json"))[-1]
+    first.write_text(first.read_text("utf-8").replace('"synthetic-actor-', '"synthetic-actr-', 1), "utf-8")
+    last.write_text(last.read_text("utf-8").replace('"id": "', '"id": "x', 1), "utf-8")
+    split = check(tmp_path, "--no-cache")
+    assert split.returncode == 1
+    assert f"{first.relative_to(tmp_path)}:" in split.stderr and "(did you mean 'synthetic-actor-" in split.stderr
+    assert f"{last.relative_to(tmp_path)}:" in split.stderr
+    one = subprocess.run(
+        [sys.executable, "-c", ONE_PROCESS, "check", "--records", "records", "--no-cache"],
+        cwd=tmp_path,
+        env={**ENV, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+    )
+    assert same(split, one)
+
+
+# build.py with the split switched off (taskset cannot stop a fork).
+ONE_PROCESS = "import sys; from peacetalks import validate, cli; validate.PARALLEL_FROM = 10**9; sys.exit(cli.main(sys.argv[1:]))"
