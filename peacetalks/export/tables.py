@@ -22,7 +22,7 @@ from typing import Any
 from .. import edtf
 from .. import occasions as occ
 from ..collections import COLLECTIONS
-from ..load import Dataset
+from ..load import Dataset, gc_paused
 from ..schemas import field_rules, load_schemas, resolve, values_at
 from .dates import DATE_PARTS, WIDENING, date_cells
 from .text import plain_text, prepare
@@ -759,9 +759,29 @@ def _occasion_date_cells(item: occ.Occasion | None) -> tuple[Any, ...]:
     return date_cells(item.date.value if item is not None and item.date is not None else None)
 
 
+_PLACES: list[tuple[Occasions, dict[occ.Key, list[occ.Occasion]]]] = []  # the last export's, for meetings and documents
+
+
+def _places(every: Occasions) -> dict[occ.Key, list[occ.Occasion]]:
+    """occasions.places from the occasions already made (the same lists, in the same order)."""
+    if _PLACES and _PLACES[0][0] is every:
+        return _PLACES[0][1]
+    found: dict[occ.Key, list[occ.Occasion]] = {}
+    for items in every.values():
+        for item in items:
+            for name, collection in (("at", "meetings"), ("in", "documents")):
+                target = item.data.get(name)
+                if isinstance(target, str):
+                    found.setdefault((collection, target), []).append(item)
+    for listed in found.values():
+        listed.sort(key=lambda o: (o.demand.id, o.index))
+    _PLACES[:] = [(every, found)]
+    return found
+
+
 def _place_demands(collection: str) -> Callable[[Rows, Dataset, Occasions], None]:
     def fill(rows: Rows, dataset: Dataset, every: Occasions) -> None:
-        places = occ.places(dataset)
+        places = _places(every)
         out = []
         for row in rows[collection]:
             ids = list(dict.fromkeys(o.demand.id for o in places.get((collection, row[0]), [])))
@@ -880,7 +900,16 @@ def schema() -> Schema:
 
 
 def rows(dataset: Dataset) -> Rows:
-    """Every table's rows, in key order (records are visited in id order)."""
+    """Every table's rows, in key order (records are visited in id order); the cyclic garbage
+    collector paused meanwhile (the rows are millions of tuples and make no cycles)."""
+    with gc_paused():
+        try:
+            return _rows(dataset)
+        finally:
+            _PLACES.clear()
+
+
+def _rows(dataset: Dataset) -> Rows:
     plan = schema()
     out: Rows = {name: [] for name in plan.tables}
     prepare(text for record in dataset.all() for text in _markdown(record.collection, record.data))
