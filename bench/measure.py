@@ -25,6 +25,18 @@ class Run:
         return " / ".join(text[-lines:])
 
 
+# Python's compiled bytecode is kept as on a contributor's machine (an environment that sets
+# PYTHONDONTWRITEBYTECODE would otherwise compile the package afresh in every run), in the
+# bench's scratch directory rather than beside the sources.
+PYCACHE = Path(__file__).resolve().parent / "out" / "pycache"
+
+
+def environment() -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
+    return env
+
+
 def run(command: list[str], log: Path, cwd: Path) -> Run:
     """Run `command` with its output to `log`; rusage comes from wait4 on this one child."""
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -32,7 +44,7 @@ def run(command: list[str], log: Path, cwd: Path) -> Run:
         out.write(("$ " + " ".join(command) + "\n").encode("utf-8"))
         out.flush()
         start = time.perf_counter()
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=cwd)
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=cwd, env=environment())
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)  # already reaped: keep Popen from waiting again
