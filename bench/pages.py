@@ -1,13 +1,22 @@
-"""The baseline: a plain MkDocs project of pre-written Markdown pages, one per record.
+"""The baselines of the full build: plain MkDocs projects.
 
-Record pages stay out of the sidebar (`not_in_nav`) and are listed on one index page per
-collection, as the project's site does. Theme and navigation settings are copied from the
-project's mkdocs.yml when it exists (its `custom_dir` and hooks are left out: this is the
-plain theme)."""
+1. `write_project`: pre-written Markdown pages, one per record. Record pages stay out of the
+   sidebar (`not_in_nav`) and are listed on one index page per collection, as the project's site
+   does. Theme and navigation settings are copied from the project's mkdocs.yml when it exists (its
+   `custom_dir` and hooks are left out: this is the plain theme).
+2. `write_generated`: the project's own generated Markdown (every page and file peacetalks.site
+   renders, plus the hand-written docs/), written out once, with the project's mkdocs.yml less its
+   hooks (and not strict: the data files the hook writes are not there). `mkdocs build` on it does
+   everything the full build does but the generator's own work (check, render, the hook's search
+   and export steps), which is therefore the full build's time less this one's.
+
+    python -m bench.pages RECORDS ROOT   # writes ROOT/mkdocs.yml and ROOT/docs/ for baseline 2"""
 
 from __future__ import annotations
 
 import json
+import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -86,3 +95,45 @@ def write_project(records: Path, root: Path, repo: Path) -> tuple[int, str]:
     }
     (root / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), "utf-8")
     return pages, origin
+
+
+def generated_settings(repo: Path, root: Path) -> dict[str, Any]:
+    """The project's mkdocs.yml for baseline 2: its theme (and custom_dir), nav and plugins, no hooks."""
+    config = yaml.load((repo / "mkdocs.yml").read_text("utf-8"), Loader=_Loader) or {}
+    for key in ("hooks", "watch", "validation"):
+        config.pop(key, None)
+    config["strict"] = False
+    config["docs_dir"] = "docs"
+    theme = config.get("theme")
+    if isinstance(theme, dict) and theme.get("custom_dir"):
+        theme["custom_dir"] = str(repo / theme["custom_dir"])
+    return dict(config)
+
+
+def write_generated(records: Path, root: Path, repo: Path) -> int:
+    """Write root/mkdocs.yml and root/docs/: the generated pages and files, and docs/. Returns the pages."""
+    from peacetalks.pipeline import check
+    from peacetalks.site.render import render
+    from peacetalks.site.views import Settings
+
+    dataset, problems = check(records, cache=False)
+    if problems:
+        raise SystemExit(f"{records}: {len(problems)} problems; the baseline needs valid records")
+    rendered = render(dataset, Settings(), records_dir=records)
+    docs = root / "docs"
+    shutil.copytree(repo / "docs", docs, ignore=shutil.ignore_patterns("img"), dirs_exist_ok=True)
+    for path, text in rendered.pages.items():
+        (docs / path).parent.mkdir(parents=True, exist_ok=True)
+        (docs / path).write_text(text, "utf-8")
+    for path, data in rendered.files.items():
+        (docs / path).parent.mkdir(parents=True, exist_ok=True)
+        (docs / path).write_bytes(data)
+    config = generated_settings(repo, root)
+    (root / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), "utf-8")
+    return len(rendered.pages)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3:
+        raise SystemExit("usage: python -m bench.pages RECORDS ROOT")
+    print(f"{write_generated(Path(sys.argv[1]), Path(sys.argv[2]), Path(__file__).resolve().parent.parent)} pages written")

@@ -176,7 +176,17 @@ def measure_size(size: int, seed: int, work: Path, repeat: int = 1, site: bool =
     _, origin = pages.write_project(records, plain, REPO)
     mkdocs = step("mkdocs", [str(BIN / "mkdocs"), "build", "--quiet", "-f", str(plain / "mkdocs.yml"), "-d", str(plain / "site")])
     rows.append(Row(size, "plain mkdocs build", mkdocs, *(tree_size(plain / "site") if mkdocs.ok else (0, 0, 0))))
+    generated = base / "generated"
+    written = step("write-generated", [sys.executable, "-m", "bench.pages", str(records), str(generated)])
+    rows.append(Row(size, "generated Markdown written (setup)", written))
+    if written.ok:
+        command = [str(BIN / "mkdocs"), "build", "--quiet", "-f", str(generated / "mkdocs.yml"), "-d", str(generated / "site")]
+        on_generated = step("mkdocs-generated", command)
+        rows.append(Row(size, GENERATED, on_generated, *(tree_size(generated / "site") if on_generated.ok else (0, 0, 0))))
     return rows, origin
+
+
+GENERATED = "plain mkdocs on the generated Markdown"
 
 
 def _missing(step: Run) -> str:
@@ -226,6 +236,14 @@ def targets(rows: list[Row]) -> tuple[list[Target], int]:
     )
     vs_plain = build.run.seconds / plain.run.seconds if build and plain else None
     add("full build vs plain mkdocs", "≤ 1.2×", f"{vs_plain:.2f}×" if vs_plain else None, bool(vs_plain and vs_plain <= 1.2))
+    generated = _find(rows, n, GENERATED)
+    share = (build.run.seconds - generated.run.seconds) / generated.run.seconds if build and generated else None
+    add(
+        "generator's share: full build less plain mkdocs on its generated Markdown, of the latter",
+        "≤ 10%",
+        f"{share:.0%} ({build.run.seconds:.0f} s vs {generated.run.seconds:.0f} s)" if build and generated and share is not None else None,
+        bool(share is not None and share <= 0.10),
+    )
     small = _find(rows, sizes[0], "build.py build") if len(sizes) > 1 else None
     if build and small and sizes[0] < n:
         growth, allowed = build.run.seconds / small.run.seconds, 1.1 * n / sizes[0]
@@ -321,6 +339,7 @@ def report(rows: list[Row], origin: str, seed: int, bad: list[bad_input.Case] | 
         "- check-jsonschema: `.venv/bin/check-jsonschema --base-uri file://$PWD/schema/<collection>.schema.json --schemafile schema/<collection>.schema.json <every file of the collection>`,",
         "  one call per collection (6 calls, times added, largest RSS).",
         f"- Plain mkdocs: `mkdocs build` of one pre-written Markdown page per record, plus one index page per collection and a home page; record pages kept out of the sidebar (`not_in_nav`); {origin}.",
+        "- Plain mkdocs on the generated Markdown: every page and file the site's generator renders, written out once (`python -m bench.pages`), then `mkdocs build` with the project's mkdocs.yml less its hooks (not strict); the full build less this is the generator's own work.",
         "- Wall time is elapsed time (for check and export the fastest of `--repeat` runs, default 3); peak RSS is the largest resident set of the process and the children it waited for; avg page is HTML bytes per HTML page; output is every file written.",
         "",
         *table(rows),

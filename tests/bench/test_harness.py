@@ -21,6 +21,8 @@ STEPS = (
     "build.py build (full site)",
     "check-jsonschema (6 calls)",
     "plain mkdocs build",
+    "generated Markdown written (setup)",
+    "plain mkdocs on the generated Markdown",
 )
 
 
@@ -40,12 +42,16 @@ def test_bench_runs_end_to_end_and_writes_the_table(tmp_path: Path) -> None:
     assert [row[1] for row in rows] == list(STEPS)
     by_step = {row[1]: row for row in rows}
     # The steps that exist on every checkout must have succeeded; the check found the records valid.
-    for step in (*CHECK_AND_EXPORT[:5], "check-jsonschema (6 calls)", "plain mkdocs build"):
+    for step in (*CHECK_AND_EXPORT[:5], "check-jsonschema (6 calls)", "plain mkdocs build", *STEPS[-2:]):
         assert by_step[step][-1] == "ok |", by_step[step]
     assert (tmp_path / "work" / "30" / "plain" / "site" / "index.html").exists()
     assert int(by_step["plain mkdocs build"][4]) >= 30  # one HTML page per record, at least
     assert "## Targets (at N = 30)" in text
     assert "check vs check-jsonschema" in text
+    # The second baseline: plain MkDocs on the project's own generated pages, every one of them.
+    assert (tmp_path / "work" / "30" / "generated" / "site" / "explore" / "timeline.html").exists()
+    assert int(by_step["plain mkdocs on the generated Markdown"][4]) >= 30
+    assert "| generator's share: full build less plain mkdocs on its generated Markdown, of the latter | ≤ 10% |" in text
     assert "nproc" in text and "Python 3." in text
 
 
