@@ -32,6 +32,7 @@ LINE = 17  # the height of a label's line
 AXIS = 28
 FONT = 14
 LABEL_CHARS = 27  # a label wraps onto as many lines as it needs, never cut
+TICK_CHAR = 0.65 * FONT  # the widest a character of an axis label ("Jan 2025") is likely to be
 NARROW_CHARS = 36  # a label's line in the narrow drawing (its whole width, less a margin for wide letters)
 
 
@@ -181,11 +182,18 @@ def draw(
         f'<clipPath id="{ident}-plot"><rect x="{layout.label}" y="0" width="{width - layout.label}" height="{height}"/></clipPath>',
         '<g class="axis" aria-hidden="true">',
     ]
+    right = 0.0  # where the last tick's label ends
     for day, text in _ticks(first, last, narrow=not layout.label):
         x = _x(day.toordinal(), first.toordinal(), last.toordinal(), layout)
         out.append(f'<line x1="{x:.1f}" y1="{AXIS - 6}" x2="{x:.1f}" y2="{height - PAD}" stroke="#c8c8c8" stroke-width="1"/>')
-        anchor = ' text-anchor="end"' if x > width - 60 else ""
-        out.append(f'<text x="{x + (-3 if anchor else 3):.1f}" y="{AXIS - 10}" font-size="{FONT}" fill="#333333"{anchor}>{e(text)}</text>')
+        wide = len(text) * TICK_CHAR  # a generous guess at the label's width
+        end = x + 3 + wide > width  # a label that would run past the edge ends at its tick instead
+        start = x - 3 - wide if end else x + 3
+        if start < right + 6:
+            continue  # it would touch the previous label: the line alone marks this tick
+        right = x - 3 if end else x + 3 + wide
+        anchor = ' text-anchor="end"' if end else ""
+        out.append(f'<text x="{x + (-3 if end else 3):.1f}" y="{AXIS - 10}" font-size="{FONT}" fill="#333333"{anchor}>{e(text)}</text>')
     out.append("</g>")
     y = AXIS
     for row in rows:
