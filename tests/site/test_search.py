@@ -92,3 +92,23 @@ def test_the_citation_and_data_sections_are_not_indexed(real_site: Path) -> None
     demand = next(d for d in index["docs"] if d["location"] == "demands/no-foreign-troops-in-ukraine.html")
     assert "tags" not in demand and demand["boost"] < topic["boost"]
     assert not [d for d in index["docs"] if d["location"].endswith("#sources")]  # the list of sources every record page has
+
+
+def test_a_results_own_name_is_not_repeated_as_a_keyword_chip(real_site: Path, serve: Callable[[Path], str], browser: Any) -> None:
+    """The own name is a keyword only to rank the page: its chip is hidden; other names still show."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        page.goto(f"{serve(real_site)}/index.html", wait_until="networkidle")
+        page.click("label.md-header__button[for=__search]")
+        page.keyboard.type("Ukraine", delay=20)
+        page.wait_for_selector(".md-search-result__item", timeout=10000)
+        page.wait_for_function("document.querySelector('.md-search-result__meta').textContent.match(/\\d/)", timeout=10000)
+        first = page.query_selector(".md-search-result__article")
+        assert first is not None
+        title = first.query_selector("h1")
+        chips = [c.inner_text() for c in first.query_selector_all(".md-tag") if c.is_visible()]
+        assert title is not None and title.inner_text() == "Ukraine"
+        assert chips == ["Kyiv", "Kiev"], chips
+    finally:
+        context.close()
