@@ -179,18 +179,19 @@ def view_columns(view: View, tables: Iterable[Table]) -> dict[str, str]:
 
 def _rows(table: Table, rows: list[Row]) -> Iterable[Row]:
     """The rows with their list columns as compact JSON arrays (`["russia","nato"]`, as SQLite's own
-    json_group_array writes them)."""
+    json_group_array writes them). A generator: each new row is dropped once inserted, so that the
+    garbage collector is not set to scan the whole dataset again and again."""
     lists = [i for i, c in enumerate(table.columns) if is_list(c)]
     if not lists:
-        return rows
-    out = []
+        yield from rows
+        return
+    dumps = orjson.dumps
     for row in rows:
         cells = list(row)
         for i in lists:
             if cells[i] is not None:
-                cells[i] = orjson.dumps(cells[i].split(";")).decode()
-        out.append(tuple(cells))
-    return out
+                cells[i] = dumps(cells[i].split(";")).decode()
+        yield tuple(cells)
 
 
 def creation_order(tables: list[Table]) -> tuple[list[Table], dict[str, list[ForeignKey]]]:
