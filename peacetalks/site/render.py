@@ -76,6 +76,29 @@ def _finalize(value: Any) -> Any:
     return md_text(str(value))
 
 
+def cell_html(cell: Any) -> Markup:
+    """A table cell as _macros.md.j2's `cell` macro prints it (the same bytes), in Python: an index
+    of 6,300 rows has 44,100 cells, and a Jinja macro call per cell is most of the page's render."""
+    f = _finalize
+    if cell is None:
+        return Markup("")
+    if isinstance(cell, str):
+        return Markup(f(cell))
+    if "links" in cell:
+        return Markup(", ").join(Markup(f'<a href="{f(link["href"])}">{f(link["label"])}</a>') for link in cell["links"] or [])
+    if "date" in cell:
+        date = cell["date"]
+        if not date:
+            return Markup("not known")
+        inferred = " (inferred)" if date["inferred"] else ""
+        return Markup(f'<time datetime="{f(date["iso"])}">{f(date["words"])}</time>{inferred}')
+    if "link" in cell:
+        return Markup(f'<a href="{f(cell["link"]["href"])}">{f(cell["link"]["label"])}</a>')
+    if cell.get("href"):
+        return Markup(f'<a href="{f(cell["href"])}">{f(cell["text"])}</a>')
+    return Markup(f(cell["text"]))
+
+
 def _join(values: Any, separator: str = ", ") -> Markup:
     return md_separator(separator).join(_finalize(v) for v in values or [])
 
@@ -95,6 +118,7 @@ def environment() -> jinja2.Environment:
     env.filters["paragraphs"] = md_paragraphs
     env.filters["html_block"] = html_block
     env.filters["explorer_block"] = explorer.explorer_block
+    env.filters["cell"] = cell_html
     return env
 
 
