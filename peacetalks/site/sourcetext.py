@@ -275,6 +275,7 @@ def text_view(site: Site, record: Record, page: str) -> dict[str, Any]:
     listed += [{"anchors": [quote_anchor(w)], "excerpt": excerpt(w), "claims": claims[w]} for w in quotes if w not in placed]
     return {
         "whole": whole,
+        "restricted": kind == licence.RESTRICTED,
         "quoted": bool(quotes),
         "passages": passages,
         "unshown": listed,
