@@ -306,6 +306,7 @@ def citation_views(site: Site, record: Record, page: str, citations: Any, pointe
                 "context": context,
                 "anchor": occ.citation_id(citation),
                 "quote": quote,
+                "excerpt": sourcetext.excerpt(quote),
                 "source": sourcetext.source_ref(site, page, citation.get("source"), quote),
                 "original": sourcetext.original_view(site, page, citation),
                 "attribution": citation.get("attribution"),
@@ -702,6 +703,8 @@ def place_view(site: Site, page: str, key: Key) -> list[dict[str, Any]]:
     grouped: dict[str, list[occ.Occasion]] = {}
     for item in site.derived.places.get(key, []):
         grouped.setdefault(item.demand.id, []).append(item)
+    # A quote the page's own Evidence shows too (same source and words, same anchor) is named here, not repeated.
+    own = {occ.citation_id(c) for c in site.record(key).data.get("citations") or [] if isinstance(c, dict)}
     out = []
     for demand_id, items in grouped.items():
         entries = cited(items[0].demand)
@@ -709,6 +712,8 @@ def place_view(site: Site, page: str, key: Key) -> list[dict[str, Any]]:
         for item in items:
             quotes = [
                 {
+                    "below": e.anchor if e.anchor in own else None,
+                    "excerpt": sourcetext.excerpt(e.citation.get("quote", "")),
                     "quote": e.citation.get("quote", ""),
                     "source": sourcetext.source_ref(site, page, e.citation.get("source"), e.citation.get("quote", "")),
                     "original": sourcetext.original_view(site, page, e.citation),

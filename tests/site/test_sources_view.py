@@ -323,3 +323,17 @@ def test_make_serve_re_renders_every_page_showing_an_edited_sources_label(tmp_pa
     stale = sorted(p for p in full.pages if fresh.rendered.pages.get(p) != full.pages[p])
     assert stale == []
     assert any(full.pages[p] != state.rendered.pages.get(p) for p in ("demands/hold-the-line.md", "documents/southern-statement.md"))
+
+
+def test_a_meeting_page_gives_each_quote_once(real_site: Path) -> None:
+    """A demand's quote at a meeting that the meeting's own Evidence also cites is named by its
+    opening words and linked there, not printed twice."""
+    checked = 0
+    for path in sorted((RECORDS / "meetings").glob("*.json")):
+        data = json.loads(path.read_text("utf-8"))
+        doc = parse(real_site / "meetings" / f"{path.stem}.html")
+        prose = " ".join(doc.prose.split())
+        for c in data.get("citations") or []:
+            assert prose.count(" ".join(c["quote"].split())) == 1, (path.stem, c["quote"])
+            checked += 1
+    assert checked >= 5
