@@ -73,6 +73,15 @@ def _write_sqlite(path: Path, every: list[tables.Table], rows: tables.Rows, abou
     return None
 
 
+def _write_workbook(path: Path, every: list[tables.Table], rows: tables.Rows, version: str, stamp: str) -> OSError | None:
+    """In a second worker, the workbook (its time is the export's largest share): an OS error comes back as a value."""
+    try:
+        write_xlsx(path, every, rows, version, stamp)
+    except OSError as exc:
+        return exc
+    return None
+
+
 def write_exports(dataset: Dataset, out: Path) -> None:
     """Write every file of `DOWNLOADS` into `out` (created if needed) from a dataset that passed the check.
 
@@ -92,15 +101,18 @@ def write_exports(dataset: Dataset, out: Path) -> None:
         "licenses": [package.DATA_LICENSE],
     }
     about = {key: value if isinstance(value, str) else json.dumps(value, ensure_ascii=False) for key, value in header.items()}
-    with beside(_write_sqlite, out / SQLITE, every, rows, about) as database:
+    with (
+        beside(_write_sqlite, out / SQLITE, every, rows, about) as database,
+        beside(_write_workbook, out / XLSX, every, rows, version, stamp) as workbook,
+    ):
         paths = {table.name: out / f"{table.name}.csv" for table in every}
         for table in every:
             files.write_csv(paths[table.name], table, rows[table.name])
         for table in every:
             write_parquet(out / f"{table.name}.parquet", table, rows[table.name])
-        write_xlsx(out / XLSX, every, rows, version, stamp)
         files.write_dataset_json(out / DATASET_JSON, dataset, header)
         files.write_json(out / DATAPACKAGE, package.datapackage(dataset, every, paths, version, stamp))
-        failed = database()
-    if failed is not None:
-        raise failed
+        failed = [database(), workbook()]
+    for error in failed:
+        if error is not None:
+            raise error
