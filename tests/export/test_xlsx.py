@@ -184,7 +184,7 @@ def test_two_exports_give_the_same_bytes_dated_by_the_package(real_export: Path,
         assert {info.date_time for info in archive.infolist()} == {(2023, 11, 14, 22, 13, 20)}
 
 
-def test_text_a_cell_cannot_hold_is_made_to_fit_without_failing() -> None:
+def test_what_a_cell_cannot_hold_is_made_to_fit_without_failing() -> None:
     assert xlsx.text("=exact\r\n\ttext") == "=exact\r\n\ttext"
     assert xlsx.text("bell\x07 and \ufffe") == "bell\ufffd and \ufffd"
     long = ";".join(f"synthetic-actor-{i:05}" for i in range(3000))
@@ -197,9 +197,13 @@ def test_text_a_cell_cannot_hold_is_made_to_fit_without_failing() -> None:
     first = list(rows["demands"][0])
     first[names.index("title")] = "control\x01character"
     first[names.index("related")] = long
+    first[names.index("first_raised_first")] = "1900-02-28"  # Excel's calendar cannot show it: ISO text
+    first[names.index("first_raised_last")] = "1900-03-01"  # the first day it can
     rows["demands"][0] = tuple(first)
     data = xlsx.workbook_bytes(list(tables.tables()), rows, "0.0.0", "2001-02-03T04:05:06Z")
     sheet = openpyxl.load_workbook(io.BytesIO(data))["demands"]
     values = [c.value for c in next(sheet.iter_rows(min_row=2, max_row=2))]
     assert values[names.index("title")] == "control\ufffdcharacter"
     assert values[names.index("related")] == cut
+    assert values[names.index("first_raised_first")] == "1900-02-28"
+    assert values[names.index("first_raised_last")] == dt.datetime(1900, 3, 1)
