@@ -224,9 +224,15 @@ def creation_order(tables: list[Table]) -> tuple[list[Table], dict[str, list[For
 def _sqlite_utils() -> Any:
     """sqlite-utils, imported without the pandas and numpy it imports when they are installed
     (to map their types, which these rows never hold): a second of start-up in a development
-    environment, for nothing."""
+    environment, for nothing. Only in a process with no other thread: one that imported pandas
+    meanwhile (pyarrow's pandas shim, in a live-reloading server) would find it missing."""
     import sys
+    import threading
 
+    if threading.active_count() > 1:
+        import sqlite_utils as loaded
+
+        return loaded
     blocked = [name for name in ("pandas", "numpy") if name not in sys.modules]
     for name in blocked:
         sys.modules[name] = None  # type: ignore[assignment]  # makes `import pandas` raise ImportError
