@@ -1,6 +1,6 @@
 """A release of the real records, opened with every tool the venv pins, without a warning a user
-would have to work around: frictionless, pandas, polars, duckdb, openpyxl, sqlite3 and
-check-jsonschema. A tool that is missing fails here (a broken pin), it is never skipped.
+would have to work around: frictionless, pandas, polars, duckdb, openpyxl, sqlite3, csvkit,
+sqlite-utils and check-jsonschema (datasette: tests/export/test_datasette.py starts it). A tool that is missing fails here (a broken pin), it is never skipped.
 
 Types come from datapackage.json, as a reader would take them, and so does a list's delimiter."""
 
@@ -163,6 +163,34 @@ def test_openpyxl_and_sqlite3_open_the_workbook_and_the_database(release: Path) 
             assert count is not None and count[0] == len(read_csv(data, resource)), resource["name"]
     finally:
         connection.close()
+
+
+def test_csvkit_and_sqlite_utils_open_the_csvs_and_the_database(release: Path) -> None:
+    """csvclean finds no row of the wrong length (and finds the one of a broken file); sqlite-utils counts every table."""
+    data = release / "data"
+    for resource in resources(data):
+        result = subprocess.run(
+            [str(BIN / "csvclean"), "--length-mismatch", resource["path"]],
+            cwd=data,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode == 0 and result.stderr == "", (resource["path"], result.stderr[-1000:])
+    broken = data.parent / "broken.csv"
+    broken.write_text("a,b\n1\n", encoding="utf-8")
+    assert subprocess.run([str(BIN / "csvclean"), "--length-mismatch", str(broken)], capture_output=True, timeout=120).returncode == 1
+    result = subprocess.run(
+        [str(BIN / "sqlite-utils"), "tables", str(data / "peacetalks.sqlite"), "--counts"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    counts = {entry["table"]: entry["count"] for entry in json.loads(result.stdout)}
+    for resource in resources(data):
+        assert counts[resource["name"]] == len(read_csv(data, resource)), resource["name"]
 
 
 def _records(release: Path, tmp_path: Path, with_schema: bool) -> dict[str, list[Path]]:
