@@ -1,6 +1,7 @@
 """A release of the real records, opened with every tool the venv pins, without a warning a user
 would have to work around: frictionless, pandas, polars, duckdb, openpyxl, sqlite3, csvkit,
-sqlite-utils and check-jsonschema (datasette: tests/export/test_datasette.py starts it). A tool that is missing fails here (a broken pin), it is never skipped.
+sqlite-utils and check-jsonschema (datasette: tests/export/test_datasette.py starts it). A tool
+that is missing fails here (a broken pin), it is never skipped.
 
 Types come from datapackage.json, as a reader would take them, and so does a list's delimiter."""
 
