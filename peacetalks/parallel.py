@@ -45,9 +45,13 @@ def beside(work: Callable[..., T], *args: Any) -> Iterator[Callable[[], T]]:
     child.start()
     sender.close()
 
+    received = False
+
     def wait() -> T:
+        nonlocal received
         try:
             ok, value = receiver.recv()
+            received = True
         except EOFError:
             ok, value = False, "the worker process ended without a result"
         child.join()
@@ -59,5 +63,7 @@ def beside(work: Callable[..., T], *args: Any) -> Iterator[Callable[[], T]]:
     try:
         yield wait
     finally:
+        if not received:  # the caller failed before it waited: a child blocked on a full pipe would never end
+            child.terminate()
         child.join()
         receiver.close()

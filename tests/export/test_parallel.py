@@ -37,3 +37,21 @@ def test_beside_returns_results_and_raises_failures(threaded: bool) -> None:
         stop.set()
         if threaded:
             other.join()
+
+
+def test_a_caller_failing_before_it_waits_does_not_hang_on_a_large_result() -> None:
+    """The child's result fills the pipe; the caller raises without reading it: the child is
+    stopped, and the caller's error comes out at once (run in a subprocess, to see a hang)."""
+    import subprocess
+    import sys
+
+    program = (
+        "from peacetalks.parallel import beside\n"
+        "try:\n"
+        "    with beside(lambda: b'x' * 50_000_000) as wait:\n"
+        "        raise ValueError('the caller failed')\n"
+        "except ValueError as exc:\n"
+        "    print(exc)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120, check=False)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "the caller failed\n", "")
