@@ -161,7 +161,13 @@ class Hints:
 
     def __init__(self, budget: int = HINT_BUDGET) -> None:
         self._budget = [budget]
+        self._start = budget
         self._suggesters: dict[Hashable, Suggester] = {}
+
+    @property
+    def spent(self) -> int:
+        """Comparisons the slow search has spent so far in this run."""
+        return self._start - self._budget[0]
 
     def closest(self, word: str, candidates: Iterable[str], key: Hashable | None = None) -> str | None:
         """`key` names the candidate set when it is large (a collection's ids); small sets are their own key."""

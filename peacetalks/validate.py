@@ -67,19 +67,30 @@ def validate(dataset: Dataset, skip: Collection[tuple[str, str]] = (), former: d
     former = _former_ids(dataset) if former is None else former
     if len(todo) >= PARALLEL_FROM and parallel.can_fork():
         half = len(todo) // 2
-        with parallel.beside(_problems, dataset, todo[half:], former) as theirs:
+        with parallel.beside(_spent_on, dataset, todo[half:], former) as theirs:
             mine = _problems(dataset, todo[:half], former)
-            if not mine and not theirs():
-                return []
-        # A dataset with problems is checked again in one process, so that every message (and
-        # the did-you-mean hints, which share one time budget per run) is the one-process one.
+            spent = _hints.spent
+            theirs_found, theirs_spent = theirs()
+        if not spent or not theirs_spent:
+            return cap_per_file(mine + theirs_found)
+        # Both halves spent the hints' shared budget: checked again in one process, so that
+        # every hint is the one a single run gives.
         _hints = Hints()
     return cap_per_file(_problems(dataset, todo, former))
 
 
 # From this many records to check, half of them are checked on the second core (a forked
-# process that sees the loaded dataset without copying it, peacetalks/parallel.py).
+# process that sees the loaded dataset without copying it, peacetalks/parallel.py). The two
+# halves give the problems one process gives: each record's problems depend on the dataset
+# alone, but for the did-you-mean hints, whose slow search shares one budget per run (a run
+# with the first half, then the second, spends it in that order). When one half has spent none
+# of it, the other half's hints are the ones the single run gives, and so are the first's.
 PARALLEL_FROM = 1000
+
+
+def _spent_on(dataset: Dataset, records: list[Record], former: dict[tuple[str, str], str]) -> tuple[list[Problem], int]:
+    """In the forked process: the problems of its half, and what their hints spent of the budget."""
+    return _problems(dataset, records, former), _hints.spent
 
 
 def _problems(dataset: Dataset, records: list[Record], former: dict[tuple[str, str], str]) -> list[Problem]:

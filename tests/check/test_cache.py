@@ -169,8 +169,8 @@ def test_a_case_after_a_clean_cached_run_prints_what_the_uncached_check_prints(t
 
 
 def test_a_check_split_over_two_processes_says_what_one_process_says(tmp_path: Path) -> None:
-    """From validate.PARALLEL_FROM records the rules run on two cores; a tree with problems is
-    checked again in one process, so the output is the one-process output, hints included."""
+    """From validate.PARALLEL_FROM records the rules run on two cores; the output is the
+    one-process output, did-you-mean hints included (whose slow search shares one budget)."""
     from peacetalks import validate
     from peacetalks.synth import synthesise
 
@@ -185,6 +185,21 @@ def test_a_check_split_over_two_processes_says_what_one_process_says(tmp_path: P
     assert split.returncode == 1
     assert f"{first.relative_to(tmp_path)}:" in split.stderr and "(did you mean 'synthetic-actor-" in split.stderr
     assert f"{last.relative_to(tmp_path)}:" in split.stderr
+    one = subprocess.run(
+        [sys.executable, "-c", ONE_PROCESS, "check", "--records", "records", "--no-cache"],
+        cwd=tmp_path,
+        env={**ENV, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+    )
+    assert same(split, one)
+    # Unknown ids with no near neighbour in both halves: both spend the hints' budget, so the
+    # tree is checked again in one process; the output is still the one-process output.
+    latest = sorted((records / "demands").glob("*.json"))[-1]
+    for demand in (first, latest):
+        demand.write_text(demand.read_text("utf-8").replace('"synthetic-actor-', '"qqqqqqqq-', 1), "utf-8")
+    split = check(tmp_path, "--no-cache")
+    assert split.returncode == 1 and "unknown actor 'qqqqqqqq-" in split.stderr
     one = subprocess.run(
         [sys.executable, "-c", ONE_PROCESS, "check", "--records", "records", "--no-cache"],
         cwd=tmp_path,
