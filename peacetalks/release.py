@@ -16,6 +16,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from .export import dictionary
 from .load import Dataset
 from .output import MARKER, OutputError, describe, mark, refuse
 from .problems import Problem
@@ -25,7 +26,6 @@ DEFAULT_OUT = "dist"
 RELEASES_DIR = "releases"  # in the built site: the zip of the version it was built as
 # Project files copied as they are: (path in the repository, path in the zip).
 PROJECT_FILES = (
-    ("docs/data-dictionary.md", "data-dictionary.md"),
     ("docs/methodology.md", "methodology.md"),
     ("CITATION.cff", "CITATION.cff"),
     ("LICENSE", "LICENSE"),
@@ -96,6 +96,7 @@ def members(dataset: Dataset, staging: Path, exported: bool = False) -> dict[str
         found[f"schema/{path.name}"] = path.read_bytes()
     for source, name in PROJECT_FILES:
         found[name] = (REPO / source).read_bytes()
+    found["data-dictionary.md"] = dictionary.markdown().encode("utf-8")
     listed = [(name, text) for name, text in DOWNLOADS if f"data/{name}" in found]
     found["README.md"] = readme(dataset_version(), created(dataset.root), listed).encode("utf-8")
     return found

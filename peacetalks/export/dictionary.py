@@ -1,19 +1,15 @@
-"""The data dictionary (docs/data-dictionary.md), generated from the same tables as the files.
-
-Regenerate after a schema change: `python -m peacetalks.export.dictionary` (a test fails
-while the committed page is out of date)."""
+"""The data dictionary, generated from the same tables as the files: the site's
+data-dictionary page and the release's data-dictionary.md, made afresh by every build (never
+committed). `python -m peacetalks.export.dictionary` prints it."""
 
 from __future__ import annotations
 
 import sys
 import textwrap
-from pathlib import Path
 
 from .dates import WIDENING
 from .sqlite import METADATA, QUESTIONS, SQLITE, VIEWS, fts_columns, view_columns
 from .tables import Table, tables
-
-PAGE = Path(__file__).resolve().parent.parent.parent / "docs" / "data-dictionary.md"
 
 INTRO = """\
 # Data dictionary
@@ -25,7 +21,7 @@ The downloadable data holds the same records in four forms:
 | file | what it is |
 | --- | --- |
 | `datapackage.json` | a [Frictionless Data Package](https://datapackage.org/) (v2) describing every CSV file below: columns, types (`;`-joined lists as `list` fields with their delimiter), descriptions, every enumeration's values with labels (`categories`), keys, licence, version |
-| `dataset.json` | every record nested exactly as in its source file (without `$schema`), by collection, sorted by id, with the dataset version |
+| `dataset.json` | every record exactly as in its source file, by collection, sorted by id, with the dataset version; each passes the published schema in `schema/` (its `$schema` is the path from its file in `records/<collection>/`; check-jsonschema needs `--base-uri` set to the schema file, since the schemas' `$id`s are relative) |
 | `peacetalks.sqlite` | a table per CSV file with the same columns, primary and foreign keys, indexes, lists as JSON arrays, full-text search and views (see [SQLite and Datasette](#sqlite-and-datasette)) |
 | `peacetalks.metadata.json` | [Datasette](https://datasette.io/) metadata for `peacetalks.sqlite`: title, licence, source, table and column descriptions, facets |
 | `peacetalks.xlsx` | a workbook: a README sheet (the dataset, every sheet and column), then a sheet per CSV file with the same columns; dates are dates, booleans TRUE/FALSE, lists `;`-joined, and text exactly as in the records: cells are values, never formulas, so no `'` is added |
@@ -226,9 +222,7 @@ def _rows(table: Table) -> str:
 
 
 def main() -> int:
-    PAGE.parent.mkdir(parents=True, exist_ok=True)
-    PAGE.write_text(markdown(), encoding="utf-8")
-    print(f"wrote {PAGE}", file=sys.stderr)
+    sys.stdout.write(markdown())
     return 0
 
 

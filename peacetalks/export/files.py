@@ -89,7 +89,7 @@ def write_dataset_json(path: Path, dataset: Dataset, header: dict[str, Any]) -> 
             for index, name in enumerate(COLLECTIONS):
                 records = dataset.records[name]
                 lines = (
-                    "    " + orjson.dumps({k: v for k, v in records[key].data.items() if k != "$schema"}).decode()
+                    "    " + orjson.dumps(records[key].data).decode()
                     for key in sorted(records)
                 )
                 stream.write(f"    {json.dumps(name)}: [\n" + ",\n".join(lines) + ("\n    ]" if records else "]"))

@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from .. import edtf, occasions
 from ..collections import COLLECTIONS, index_page
+from ..export import dictionary
 from ..jsonparse import locate
 from ..load import Dataset, Record
 from ..problems import Problem
@@ -41,6 +42,8 @@ from .views import (
     sort_key,
     status_label,
 )
+
+DICTIONARY_PAGE = "data-dictionary.md"  # generated with the other pages, never committed to docs/
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 REPO = Path(__file__).resolve().parent.parent.parent
@@ -192,6 +195,7 @@ def render(
     for path, view in paged("explore/positions.md", positions, "topics", weights, limit=pager.PAGE_ROWS * 2):
         out.pages[path] = env.get_template("positions.md.j2").render(view)
     out.pages["reference/fields.md"] = env.get_template("fields.md.j2").render(fields_view())
+    out.pages[DICTIONARY_PAGE] = dictionary.markdown()
     out.pages["downloads.md"] = env.get_template("downloads.md.j2").render(downloads_view(settings))
     out.pages["cite.md"] = env.get_template("cite.md.j2").render(cite_view(settings, site.edition))
     changelog = changelog or REPO / "CHANGELOG.md"
@@ -219,6 +223,7 @@ STATIC_PAGES = (
     "explore/parties-by-topic.md",
     "explore/positions.md",
     "reference/fields.md",
+    DICTIONARY_PAGE,
     "downloads.md",
     "cite.md",
     "changelog.md",

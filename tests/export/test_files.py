@@ -17,7 +17,6 @@ import pandas as pd
 from frictionless import validate
 
 from peacetalks.export import DOWNLOADS, dataset_version
-from peacetalks.export.dictionary import PAGE, markdown
 from peacetalks.export.version import CHANGELOG, releases
 from peacetalks.load import load
 from tests.conftest import RECORDS, run_build
@@ -251,10 +250,6 @@ def test_the_version_comes_from_the_changelog(real_export: Path) -> None:
     assert package["version"] == document["version"] == newest
     assert package["licenses"][0]["name"] == "CC-BY-4.0"
     assert package["sources"] and all(s["title"] for s in package["sources"])
-
-
-def test_the_data_dictionary_page_is_up_to_date() -> None:
-    assert PAGE.read_text("utf-8") == markdown(), "run: python -m peacetalks.export.dictionary"
 
 
 def test_export_of_invalid_records_writes_nothing(tmp_path: Path) -> None:

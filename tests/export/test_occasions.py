@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from peacetalks.export.dates import WIDENING, span_cells
-from peacetalks.export.dictionary import PAGE
+from peacetalks.export.dictionary import markdown
 from peacetalks.export.text import restore
 from tests.conftest import RECORDS
 
@@ -203,7 +203,7 @@ def test_the_widening_rule_is_documented_with_examples_that_hold() -> None:
     assert len(examples) >= 4
     for text, first, last in examples:
         assert span_cells(text)[:2] == (first, last), text
-    page = " ".join(PAGE.read_text("utf-8").split())
+    page = " ".join(markdown().split())
     assert " ".join(WIDENING.split()) in page
 
 

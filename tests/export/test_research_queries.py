@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from peacetalks import occasions as occ
-from peacetalks.export.dictionary import PAGE
+from peacetalks.export.dictionary import markdown
 from peacetalks.load import Dataset
 from peacetalks.pipeline import check
 from tests.conftest import RECORDS
@@ -137,7 +137,7 @@ def pandas_rows(result: Any) -> Rows:
 
 
 def test_the_dictionary_asks_every_question_once() -> None:
-    found = questions(PAGE.read_text("utf-8"))
+    found = questions(markdown())
     assert len(found) == len(EXPECTED)
     for prefix in EXPECTED:
         assert sum(title.startswith(prefix) for title in found) == 1, prefix
@@ -147,7 +147,7 @@ def test_the_dictionary_asks_every_question_once() -> None:
 def test_sql_and_pandas_give_what_the_records_say(
     prefix: str, real_export: Path, dataset: Dataset, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    title, blocks = next((t, b) for t, b in questions(PAGE.read_text("utf-8")).items() if t.startswith(prefix))
+    title, blocks = next((t, b) for t, b in questions(markdown()).items() if t.startswith(prefix))
     assert len(blocks["sql"].splitlines()) <= 8 and len(blocks["python"].splitlines()) <= 6, "a short query"
     with sqlite3.connect(f"file:{real_export / 'peacetalks.sqlite'}?mode=ro", uri=True) as connection:
         by_sql = connection.execute(blocks["sql"]).fetchall()

@@ -194,70 +194,32 @@ def test_csvkit_and_sqlite_utils_open_the_csvs_and_the_database(release: Path) -
         assert counts[resource["name"]] == len(read_csv(data, resource)), resource["name"]
 
 
-def _records(release: Path, tmp_path: Path, with_schema: bool) -> dict[str, list[Path]]:
+def _records(release: Path, tmp_path: Path) -> dict[str, list[Path]]:
     """dataset.json's records, one file each by collection, as a reader would cut them out."""
     document = json.loads((release / "data" / "dataset.json").read_text("utf-8"))
     out: dict[str, list[Path]] = {}
     for collection, records in document["collections"].items():
         folder = tmp_path / collection
         folder.mkdir()
-        schema = f"../../schema/{COLLECTIONS[collection].schema}.schema.json"
         for record in records:
             path = folder / f"{record['id']}.json"
-            path.write_text(json.dumps({"$schema": schema, **record} if with_schema else record), encoding="utf-8")
+            path.write_text(json.dumps(record), encoding="utf-8")
             out.setdefault(collection, []).append(path)
     return out
 
 
-def _check_jsonschema(release: Path, collection: str, files: list[Path], base_uri: bool = True) -> subprocess.CompletedProcess[str]:
+def _check_jsonschema(release: Path, collection: str, files: list[Path]) -> subprocess.CompletedProcess[str]:
     schema = release / "schema" / f"{COLLECTIONS[collection].schema}.schema.json"
     tool = BIN / "check-jsonschema"
     assert tool.is_file(), "check-jsonschema is pinned in requirements-dev.txt"
-    command = [str(tool), *(["--base-uri", schema.as_uri()] if base_uri else []), "--schemafile", str(schema), *map(str, files)]
+    command = [str(tool), "--base-uri", schema.as_uri(), "--schemafile", str(schema), *map(str, files)]  # the $ids are relative
     return subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
 
 
-def test_check_jsonschema_passes_the_records_with_their_schema_paths(release: Path, tmp_path: Path) -> None:
-    """With `$schema` put back (as in records/) and the schema file as base URI, every record passes."""
-    found = _records(release, tmp_path, with_schema=True)
+def test_check_jsonschema_passes_the_records_as_dataset_json_holds_them(release: Path, tmp_path: Path) -> None:
+    """Each record of dataset.json, written to a file as it stands there, passes its published schema."""
+    found = _records(release, tmp_path)
     assert set(found) == set(COLLECTIONS)
     for collection, files in found.items():
         result = _check_jsonschema(release, collection, files)
         assert result.returncode == 0, (collection, result.stdout[-2000:], result.stderr[-2000:])
-
-
-class KnownGap(Exception):
-    """The one failure an xfail below expects; any other failure fails the test."""
-
-
-@pytest.mark.xfail(
-    strict=True,
-    raises=KnownGap,
-    reason="issue 14: dataset.json leaves out each record's `$schema`, which the published schemas require "
-    "(\"'$schema' is a required property\"); this passes once the export or the schemas agree",
-)
-def test_check_jsonschema_passes_the_records_as_dataset_json_holds_them(release: Path, tmp_path: Path) -> None:
-    failed = []
-    for collection, files in _records(release, tmp_path, with_schema=False).items():
-        result = _check_jsonschema(release, collection, files)
-        if result.returncode != 0:
-            errors = [line for line in result.stdout.splitlines() if "::" in line]
-            assert len(errors) == len(files), (collection, result.stdout[-2000:], result.stderr[-2000:])
-            assert all(line.endswith("::$: '$schema' is a required property") for line in errors), result.stdout[-2000:]
-            failed.append(collection)
-    if failed:
-        raise KnownGap(f"every record of {', '.join(failed)} lacks only its '$schema'")
-
-
-@pytest.mark.xfail(
-    strict=True,
-    raises=KnownGap,
-    reason="the schemas' `$id`s are relative ('demand.schema.json'), so without --base-uri check-jsonschema "
-    "cannot resolve 'defs.schema.json#/...' ('Unresolvable'); this passes once the schemas have absolute $ids",
-)
-def test_check_jsonschema_resolves_the_schemas_without_a_base_uri(release: Path, tmp_path: Path) -> None:
-    found = _records(release, tmp_path, with_schema=True)
-    result = _check_jsonschema(release, "demands", found["demands"], base_uri=False)
-    if result.returncode != 0:
-        assert "Unresolvable: defs.schema.json#/$defs/" in result.stdout + result.stderr, result.stdout[-2000:] + result.stderr[-2000:]
-        raise KnownGap("relative $ref unresolved without --base-uri")
