@@ -34,8 +34,11 @@ The downloadable data holds the same records in four forms:
   sorted by record id, then in the order of the record's lists (the `position` column);
   columns are in the order listed here, which only grows at the end between releases
   unless the changelog says "breaking".
-- **Missing values** are empty cells (SQL `NULL`). Booleans are `true` / `false` (`1` / `0`
-  in SQLite). Positions are 0-based, as in JSON pointers (`/occasions/0`).
+- **Missing values** are empty cells (SQL `NULL`). Booleans are `TRUE` / `FALSE` (`1` / `0`
+  in SQLite), which base R, readr, pandas, polars and duckdb all read as logical. In base R,
+  `read.csv("demands.csv", na.strings = "", encoding = "UTF-8")` reads empty cells as `NA`
+  (without `na.strings`, an empty text cell is `""`); a date column whose every value is a
+  bare year (`2024`) comes in as integers unless named in `colClasses = c(as_of = "character")`. Positions are 0-based, as in JSON pointers (`/occasions/0`).
 - **References** to another record are columns named `<field>_id` (`part_of_id`,
   `affiliation_id`, `of_id`; an occasion's `at` and `in` are `meeting_id` and `document_id`),
   each with a foreign key in SQLite and in `datapackage.json`.

@@ -56,7 +56,7 @@ def write_csv(path: Path, table: Table, rows: Iterable[tuple[Any, ...]]) -> None
                 out[i] = neutralise(value)
         for i in flags:
             if out[i] is not None:
-                out[i] = "true" if out[i] else "false"
+                out[i] = "TRUE" if out[i] else "FALSE"  # as base R, readr, pandas, polars, duckdb read logicals
         return out
 
     def write(target: Path) -> None:

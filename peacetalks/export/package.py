@@ -100,8 +100,8 @@ def field(table: Table, column: Column) -> dict[str, Any]:
         spec["type"] = column.type
     spec["description"] = column.description
     if column.type == "boolean":
-        spec["trueValues"] = ["true"]
-        spec["falseValues"] = ["false"]
+        spec["trueValues"] = ["TRUE"]
+        spec["falseValues"] = ["FALSE"]
     if column.enum:
         spec["categories"] = _categories(table, column)
     constraints: dict[str, Any] = {}

@@ -65,8 +65,8 @@ def read_csv(out: Path, resource: dict[str, Any]) -> pd.DataFrame:
         date_format="%Y-%m-%d",
         keep_default_na=False,
         na_values=[""],
-        true_values=["true"],
-        false_values=["false"],
+        true_values=["TRUE"],
+        false_values=["FALSE"],
         encoding="utf-8",
     )
 

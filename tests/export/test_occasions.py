@@ -58,7 +58,7 @@ def test_the_occasions_table_holds_every_occasion_with_its_effective_date(hostil
     ]
     rows = {(r["demand_id"], r["occasion_id"]): r for r in csv_rows(hostile_export, "occasions")}
     summit = rows[("other-demand", "at-the-summit")]
-    assert (summit["date_first"], summit["date_last"], summit["date_inferred"]) == ("2024-05-01", "2024-05-03", "true")
+    assert (summit["date_first"], summit["date_last"], summit["date_inferred"]) == ("2024-05-01", "2024-05-03", "TRUE")
     evil = rows[("evil-demand", "2024-05-summit")]
     assert evil["wording"] == '\'=1+1, as worded at the summit, "quoted", with commas'
     assert evil["note"] == "'+raised at the summit", "Markdown reduced to text, then made spreadsheet-safe"
@@ -212,12 +212,12 @@ def test_every_end_gets_its_precision_and_flags(hostile_export: Path, real_expor
     role = roles["'=Formula-led role"]
     assert (role["start"], role["start_first"], role["start_last"]) == ("2005~", "2004-01-01", "2006-12-31")
     assert (role["end"], role["end_first"], role["end_last"]) == ("2025-03?", "2025-02-01", "2025-04-30")
-    assert (role["start_start_approximate"], role["start_start_uncertain"], role["end_end_uncertain"]) == ("true", "false", "true")
+    assert (role["start_start_approximate"], role["start_start_uncertain"], role["end_end_uncertain"]) == ("TRUE", "FALSE", "TRUE")
     demands = pd.read_csv(real_export / "demands.csv", dtype=str, keep_default_na=False).set_index("id")
     row = demands.loc["no-foreign-troops-in-ukraine"]
     assert (row["first_raised"], row["first_raised_first"], row["first_raised_last"]) == ("2005~/2025-03-13", "2004-01-01", "2025-03-13")
     assert (row["first_raised_start_precision"], row["first_raised_end_precision"]) == ("year", "day")
-    assert (row["first_raised_start_approximate"], row["first_raised_end_approximate"]) == ("true", "false")
+    assert (row["first_raised_start_approximate"], row["first_raised_end_approximate"]) == ("TRUE", "FALSE")
     names = [f["name"] for f in resource(real_export, "demands")["schema"]["fields"]]
     for date in ("first_raised", "last_stated"):
         assert [n for n in names if n.startswith(f"{date}_") and not n.endswith("occasion_id")] == [
