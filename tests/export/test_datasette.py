@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -31,7 +29,7 @@ from peacetalks.export.package import DATA_LICENSE, TITLE
 from peacetalks.export.sqlite import DATABASE, METADATA, SQLITE
 from peacetalks.export.text import restore
 from peacetalks.pipeline import check
-from tests.conftest import RECORDS
+from tests.conftest import RECORDS, stop
 
 WAIT = 120  # seconds before giving up on the server starting: a guard against hanging, not a timing test
 
@@ -87,12 +85,7 @@ def datasette(real_export: Path, tmp_path_factory: pytest.TempPathFactory) -> It
                     time.sleep(0.2)
             yield base
         finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait()
+            stop(server)
 
 
 def page(url: str) -> str:

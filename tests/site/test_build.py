@@ -10,6 +10,7 @@ import re
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -212,27 +213,15 @@ def test_changelog_page_renders_the_changelog(basic_site: Path) -> None:
         assert releases and all(release in page.article_text for release in releases)
 
 
-@pytest.mark.parametrize(
-    ("path", "old", "new"),
-    [
-        ("actors/russia.json", '"name": "Russia"', '"name": "Renamed maker"'),  # named on topic pages through its demands
-        ("actors/volodymyr-zelenskyy.json", '"name": "Volodymyr Zelenskyy"', '"name": "Renamed actor"'),  # acts on an occasion only
-        ("meetings/istanbul-talks-2022.json", '"date": "2022"', '"date": "2022-03"'),  # the date its occasions take
-        # the date its occasions take, shown on the pages of actors they are made of, who did not attend
-        ("meetings/russia-us-meetings-2021-2022.json", '"date": "2021-07/2021-12"', '"date": "2021-06/2021-12"'),
-    ],
-)
-def test_partial_render_after_an_edit_seen_through_a_demand_equals_a_full_render(tmp_path: Path, path: str, old: str, new: str) -> None:
-    """Pages showing a demand's occasions (a meeting's, an actor's, a topic's) stay right when `make serve`
-    re-renders only the edited record's neighbours: they show nothing two references away."""
+def edit_and_rerender(source: Path, tmp_path: Path, path: str, old: str, new: str, settings: Any) -> tuple[Any, Any, Any, Any]:
+    """Render a copy of `source` as `make serve` does, replace `old` by `new` once in `path`, re-render
+    what the edit can change: (first state, fresh state, changed pages, full render). The fresh
+    state's pages equal a full render of the edited records (asserted here)."""
     from peacetalks.pipeline import check
     from peacetalks.site import incremental
     from peacetalks.site.render import render
-    from peacetalks.site.views import Settings
-    from tests.conftest import RECORDS
 
-    settings = Settings("https://example.org/repo")
-    records = copy_records(RECORDS, tmp_path / "records")
+    records = copy_records(source, tmp_path / "records")
     before, problems = check(records)
     assert problems == []
     state, _ = incremental.update(None, before, settings, records)
@@ -246,4 +235,24 @@ def test_partial_render_after_an_edit_seen_through_a_demand_equals_a_full_render
     full = render(after, settings, records_dir=records)
     stale = sorted(p for p in full.pages if fresh.rendered.pages.get(p) != full.pages[p])
     assert stale == []
+    return state, fresh, changed, full
+
+
+@pytest.mark.parametrize(
+    ("path", "old", "new"),
+    [
+        ("actors/russia.json", '"name": "Russia"', '"name": "Renamed maker"'),  # named on topic pages through its demands
+        ("actors/volodymyr-zelenskyy.json", '"name": "Volodymyr Zelenskyy"', '"name": "Renamed actor"'),  # acts on an occasion only
+        ("meetings/istanbul-talks-2022.json", '"date": "2022"', '"date": "2022-03"'),  # the date its occasions take
+        # the date its occasions take, shown on the pages of actors they are made of, who did not attend
+        ("meetings/russia-us-meetings-2021-2022.json", '"date": "2021-07/2021-12"', '"date": "2021-06/2021-12"'),
+    ],
+)
+def test_partial_render_after_an_edit_seen_through_a_demand_equals_a_full_render(tmp_path: Path, path: str, old: str, new: str) -> None:
+    """Pages showing a demand's occasions (a meeting's, an actor's, a topic's) stay right when `make serve`
+    re-renders only the edited record's neighbours: they show nothing two references away."""
+    from peacetalks.site.views import Settings
+    from tests.conftest import RECORDS
+
+    _, _, changed, full = edit_and_rerender(RECORDS, tmp_path, path, old, new, Settings("https://example.org/repo"))
     assert len(changed) < len(full.pages)

@@ -24,7 +24,7 @@ from peacetalks.pipeline import check
 from peacetalks.site import incremental
 from peacetalks.site.render import render
 from peacetalks.site.views import Settings
-from tests.conftest import REPO
+from tests.conftest import REPO, stop
 from tests.site.conftest import FIXTURES
 
 SETTINGS = Settings("https://example.org/repo", "main", False)
@@ -78,12 +78,7 @@ def serving(records: Path, log_path: Path) -> Iterator[tuple[str, subprocess.Pop
         try:
             yield base, server
         finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait()
+            stop(server)
 
 
 def set_title(path: Path, title: str) -> None:

@@ -301,27 +301,10 @@ def test_a_phone_shows_quotes_and_originals_without_sideways_scrolling(site: Pat
     ],
 )
 def test_make_serve_re_renders_every_page_showing_an_edited_sources_label(tmp_path: Path, path: str, old: str, new: str) -> None:
-    from peacetalks.pipeline import check
-    from peacetalks.site import incremental
-    from peacetalks.site.render import render
     from peacetalks.site.views import Settings
-    from tests.site.test_build import copy_records
+    from tests.site.test_build import edit_and_rerender
 
-    settings = Settings()
-    records = copy_records(FIXTURE, tmp_path / "records")
-    before, problems = check(records)
-    assert problems == []
-    state, _ = incremental.update(None, before, settings, records)
-    file = records / path
-    text = file.read_text("utf-8")
-    assert text.count(old) == 1
-    file.write_text(text.replace(old, new), "utf-8")
-    after, problems = check(records)
-    assert problems == []
-    fresh, _ = incremental.update(state, after, settings, records)
-    full = render(after, settings, records_dir=records)
-    stale = sorted(p for p in full.pages if fresh.rendered.pages.get(p) != full.pages[p])
-    assert stale == []
+    state, _, _, full = edit_and_rerender(FIXTURE, tmp_path, path, old, new, Settings())
     assert any(full.pages[p] != state.rendered.pages.get(p) for p in ("demands/hold-the-line.md", "documents/southern-statement.md"))
 
 
