@@ -786,6 +786,21 @@ def document_view(site: Site, record: Record) -> dict[str, Any]:
     return view
 
 
+ACTOR_LIST_ENTRIES = 25  # demands an actor page lists as made, or made of it; the rest are a link to the explorer
+EXPLORER_FACETS = {"made": "made_by", "made_of": "made_of"}  # an actor page's list -> the explorer's facet
+
+
+def capped_demands(site: Site, page: str, actor: str, part: str) -> dict[str, Any]:
+    """An actor's demands of one part: the first ACTOR_LIST_ENTRIES, and past them how many more,
+    linked to the demands explorer filtered to the actor (which also counts affiliated actors')."""
+    every = actor_demands(site, page, actor, part)
+    rest = len(every) - ACTOR_LIST_ENTRIES
+    if rest <= 0:
+        return {"shown": every, "more": None}
+    href = url_attr(f"{relative(page, output_path(index_page('demands')))}?{EXPLORER_FACETS[part]}={actor}")
+    return {"shown": every[:ACTOR_LIST_ENTRIES], "more": {"count": rest, "href": Markup(href)}}
+
+
 def actor_demands(site: Site, page: str, actor: str, part: str) -> list[dict[str, Any]]:
     """The demands an actor had a part in (made, was made of, answered, other), each with the occasions."""
     found = site.derived.parts(actor, part)
@@ -823,8 +838,8 @@ def actor_view(site: Site, record: Record) -> dict[str, Any]:
         "wikidata": data.get("wikidata"),
         "summary": site.markdown(record, "/summary", data.get("summary"), page),
         "roles": roles,
-        "made": actor_demands(site, page, record.id, "made"),
-        "received": actor_demands(site, page, record.id, "made_of"),
+        "made": capped_demands(site, page, record.id, "made"),
+        "received": capped_demands(site, page, record.id, "made_of"),
         "answered": actor_demands(site, page, record.id, "answered"),
         "other": actor_demands(site, page, record.id, "other"),
         "positions": explorer.actor_positions(site, page, record.id),

@@ -176,3 +176,23 @@ def test_with_the_real_records_nothing_is_split(real_site: Path) -> None:
     assert not (real_site / "demands" / "index_rows.js").exists()
     for path in ("demands/index.html", "explore/positions.html", "explore/demands-by-meeting.html"):
         assert "peacetalks-pager" not in (real_site / path).read_text("utf-8"), path
+
+
+def test_an_actor_page_lists_a_page_of_its_demands_and_links_the_rest_in_the_explorer(synthetic: tuple[Path, Dataset]) -> None:
+    """At 1,000 records the busiest actor made more demands than a page lists: the page lists
+    ACTOR_LIST_ENTRIES of them and says how many more, linked to the explorer filtered to it."""
+    from peacetalks.site.views import ACTOR_LIST_ENTRIES
+
+    site, dataset = synthetic
+    made: dict[str, set[str]] = {}
+    for demand in dataset.records["demands"].values():
+        for actor in occ.made_by(occ.occasions(demand, dataset)):
+            made.setdefault(actor, set()).add(demand.id)
+    actor, demands = max(sorted(made.items()), key=lambda kv: len(kv[1]))
+    assert len(demands) > ACTOR_LIST_ENTRIES, "the synthetic records hold an actor with many demands"
+    html = (site / "actors" / f"{actor}.html").read_text("utf-8")
+    section = html[html.index('id="demands-made"') : html.index('id="demands-made-of-them"')]
+    listed = re.findall(r'<li><p><a href="\.\./demands/([a-z0-9-]+)\.html"', section)
+    assert len(listed) == ACTOR_LIST_ENTRIES and set(listed) <= demands
+    more = re.search(r'<a href="\.\./demands/index\.html\?made_by=([a-z0-9-]+)">([0-9]+) more in the demands explorer</a>', section)
+    assert more is not None and more.group(1) == actor and int(more.group(2)) == len(demands) - ACTOR_LIST_ENTRIES
