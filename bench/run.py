@@ -252,9 +252,9 @@ def targets(rows: list[Row]) -> tuple[list[Target], int]:
         add("full build growth (linear)", "≤ 11×", None, None)
     add(
         "average page size",
-        "≤ 60 KB",
+        "≤ 30 KB",
         f"{build.page_kb:.1f} KB" if build and build.page_kb else None,
-        bool(build and build.page_kb and build.page_kb <= 60),
+        bool(build and build.page_kb and build.page_kb <= 30),
     )
     add(
         "full build peak RSS", "≤ 1 GB", f"{build.run.peak_rss_mb:.0f} MB" if build else None, bool(build and build.run.peak_rss_mb <= 1024)
