@@ -1,5 +1,6 @@
 """The founding source: its stored text kept byte for byte, its licence unknown, its quotes
-verified against the stored text, and no page of the site showing that text whole."""
+verified against the stored text, and no page of the site showing that text whole (its source
+page shows some quotes in their sentences, never half of it)."""
 
 from __future__ import annotations
 
@@ -47,7 +48,8 @@ def test_no_page_of_the_site_shows_the_text_whole(tmp_path: Path) -> None:
     assert len(sentences) > 20
     source_page = normalise(html.unescape((site / f"sources/{ID}.html").read_text("utf-8")))
     assert "Licence of the text: unknown; quotes are verified against the stored full text" in source_page
-    assert not [s for s in sentences if s in source_page]
+    # A quote may be shown in its sentence (issue 15), on one page at most half the text (sourcetext.MAX_SHOWN_SHARE)
+    assert sum(s in source_page for s in sentences) < len(sentences) / 2
     for page in site.rglob("*.html"):
         shown = normalise(html.unescape(page.read_text("utf-8")))
         assert sum(s in shown for s in sentences) < len(sentences) / 2, page
