@@ -4,7 +4,8 @@
 - `<collection>.json`: the collection's index, a row per record with its label and address, and
   for demands, meetings and documents the facts derived from the occasions (peacetalks/occasions.py);
 - `<collection>.jsonl`: every record of the collection, one compact JSON object per line;
-- `schema/<name>.schema.json`: the JSON Schemas, each with its `$id`, refs between them relative;
+- `../schema/<name>.schema.json` (that is, `api/schema/`): the JSON Schemas, each with its `$id`, refs
+  between them relative; where a record's own `$schema` (`../../schema/…`) leads from its address;
 - `index.json` (the collections and the version) and `openapi.json` (OpenAPI 3.1, describing all of it).
 
 Every address in the files is relative to `api/v1/`, so the site works from any sub-path; with a
@@ -13,6 +14,7 @@ site URL configured (`site_url`), openapi.json names the server. Same records, s
 from __future__ import annotations
 
 import json
+import posixpath
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +35,11 @@ def _line(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+SCHEMAS = "../schema"  # beside api/v1/, where each record's own `$schema` ("../../schema/…") leads
+
+
 def schema_name(collection: str) -> str:
-    return f"schema/{COLLECTIONS[collection].schema}.schema.json"
+    return f"{SCHEMAS}/{COLLECTIONS[collection].schema}.schema.json"
 
 
 def _date(occasion: Occasion | None) -> str | None:
@@ -105,7 +110,7 @@ def files(dataset: Dataset, version: str, site_url: str = "") -> dict[str, bytes
         }
         out[f"{collection}.json"] = _dump(index)
     for path in sorted(SCHEMA_DIR.glob("*.schema.json")):
-        out[f"schema/{path.name}"] = path.read_bytes()
+        out[f"{SCHEMAS}/{path.name}"] = path.read_bytes()
     listing = [{"name": c, "index": f"{c}.json", "lines": f"{c}.jsonl", "schema": schema_name(c)} for c in COLLECTIONS]
     out["index.json"] = _dump({"version": version, "openapi": OPENAPI, "collections": listing})
     out[OPENAPI] = _dump(openapi(version, site_url))
@@ -121,7 +126,7 @@ def _paths(collection: str) -> dict[str, Any]:
     record = {"$ref": schema_name(collection)}
     index_schema = {"$ref": "#/components/schemas/Index"}
     lines = {"description": f"Every {singular}, one JSON object per line", "content": {"application/jsonl": {"schema": record}}}
-    parameter = {"name": "id", "in": "path", "required": True, "schema": {"$ref": "schema/defs.schema.json#/$defs/slug"}}
+    parameter = {"name": "id", "in": "path", "required": True, "schema": {"$ref": f"{SCHEMAS}/defs.schema.json#/$defs/slug"}}
     return {
         f"/{collection}.json": {
             "get": {
@@ -181,10 +186,9 @@ def openapi(version: str, site_url: str = "") -> dict[str, Any]:
 
 
 def write_api(dataset: Dataset, site: Path, version: str, site_url: str = "") -> None:
-    """Write the API's files under `site/api/v1/`. Raises OSError."""
-    root = site / ROOT
+    """Write the API's files under `site/api/v1/` (the schemas beside it, in `site/api/schema/`). Raises OSError."""
     for name, data in sorted(files(dataset, version, site_url).items()):
-        path = root / name
+        path = site / posixpath.normpath(f"{ROOT}/{name}")
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
 

@@ -24,7 +24,7 @@ from tests.conftest import RECORDS, REPO
 
 def _published_schemas(root: Path) -> tuple[Registry, dict[str, dict[str, Any]]]:
     """The site's schema files, registered under their own `$id`s (nothing from the repository)."""
-    schemas = {path.name: json.loads(path.read_bytes()) for path in sorted((root / "schema").glob("*.schema.json"))}
+    schemas = {path.name: json.loads(path.read_bytes()) for path in sorted((root.parent / "schema").glob("*.schema.json"))}
     for name, schema in schemas.items():
         assert schema["$id"] == name  # relative: resolved against where the file is served
     registry: Registry = Registry().with_resources(
@@ -53,7 +53,7 @@ def test_every_api_file_loads_and_every_record_passes_the_published_schema(root:
             json.loads(path.read_bytes())
     for collection in COLLECTIONS:
         index = json.loads((root / f"{collection}.json").read_bytes())
-        schema = schemas[index["schema"].removeprefix("schema/")]
+        schema = schemas[index["schema"].removeprefix("../schema/")]
         validator = jsonschema.Draft202012Validator(schema, registry=registry)
         assert [row["id"] for row in index["items"]] == sorted(dataset.records[collection])
         assert index["count"] == len(index["items"]) and index["version"] == dataset_version()
@@ -66,6 +66,9 @@ def test_every_api_file_loads_and_every_record_passes_the_published_schema(root:
             assert data == line
             errors = [error.message for error in validator.iter_errors(data)]
             assert errors == [], (row["url"], errors)
+            # Its own `$schema`, followed from where it is published, is the schema it passes.
+            followed = (record.parent / data["$schema"]).resolve()
+            assert followed == (root / index["schema"]).resolve() and followed.is_file(), (row["url"], data["$schema"])
             assert (root / row["page"]).resolve().is_file()
             seen += 1
     assert seen == sum(dataset.counts().values())
