@@ -88,10 +88,7 @@ def write_dataset_json(path: Path, dataset: Dataset, header: dict[str, Any]) -> 
             stream.write('  "collections": {\n')
             for index, name in enumerate(COLLECTIONS):
                 records = dataset.records[name]
-                lines = (
-                    "    " + orjson.dumps(records[key].data).decode()
-                    for key in sorted(records)
-                )
+                lines = ("    " + orjson.dumps(records[key].data).decode() for key in sorted(records))
                 stream.write(f"    {json.dumps(name)}: [\n" + ",\n".join(lines) + ("\n    ]" if records else "]"))
                 stream.write(",\n" if index < len(COLLECTIONS) - 1 else "\n")
             stream.write("  }\n}\n")
