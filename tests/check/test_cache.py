@@ -185,14 +185,7 @@ def test_a_check_split_over_two_processes_says_what_one_process_says(tmp_path: P
     assert split.returncode == 1
     assert f"{first.relative_to(tmp_path)}:" in split.stderr and "(did you mean 'synthetic-actor-" in split.stderr
     assert f"{last.relative_to(tmp_path)}:" in split.stderr
-    one = subprocess.run(
-        [sys.executable, "-c", ONE_PROCESS, "check", "--records", "records", "--no-cache"],
-        cwd=tmp_path,
-        env={**ENV, "PYTHONPATH": str(REPO)},
-        capture_output=True,
-        text=True,
-    )
-    assert same(split, one)
+    assert same(split, one_process_check(tmp_path))
     # Unknown ids with no near neighbour in both halves: both spend the hints' budget, so the
     # tree is checked again in one process; the output is still the one-process output.
     latest = sorted((records / "demands").glob("*.json"))[-1]
@@ -200,15 +193,19 @@ def test_a_check_split_over_two_processes_says_what_one_process_says(tmp_path: P
         demand.write_text(demand.read_text("utf-8").replace('"synthetic-actor-', '"qqqqqqqq-', 1), "utf-8")
     split = check(tmp_path, "--no-cache")
     assert split.returncode == 1 and "unknown actor 'qqqqqqqq-" in split.stderr
-    one = subprocess.run(
-        [sys.executable, "-c", ONE_PROCESS, "check", "--records", "records", "--no-cache"],
-        cwd=tmp_path,
-        env={**ENV, "PYTHONPATH": str(REPO)},
-        capture_output=True,
-        text=True,
-    )
-    assert same(split, one)
+    assert same(split, one_process_check(tmp_path))
 
 
 # build.py with the split switched off (taskset cannot stop a fork).
 ONE_PROCESS = "import sys; from peacetalks import validate, cli; validate.PARALLEL_FROM = 10**9; sys.exit(cli.main(sys.argv[1:]))"
+
+
+def one_process_check(root: Path) -> subprocess.CompletedProcess[str]:
+    """`build.py check --no-cache` in `root`, checking every record in one process."""
+    return subprocess.run(
+        [sys.executable, "-c", ONE_PROCESS, "check", "--records", "records", "--no-cache"],
+        cwd=root,
+        env={**ENV, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+    )

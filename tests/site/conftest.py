@@ -160,7 +160,17 @@ def serve() -> Iterator[object]:
         server.server_close()
 
 
-__all__ = ["FIXTURES", "REPO", "Page", "build", "html_pages", "parse"]
+__all__ = ["FIXTURES", "REPO", "Page", "build", "html_pages", "parse", "rolled"]
+
+
+def rolled(dataset: Any, actors: list[str]) -> set[str]:
+    """Each actor and everything it is affiliated with, read from the actor records here."""
+    out = set()
+    for actor in actors:
+        while isinstance(actor, str) and actor in dataset.records["actors"] and actor not in out:
+            out.add(actor)
+            actor = dataset.records["actors"][actor].data.get("affiliation")
+    return out
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from peacetalks import occasions as occ
 from peacetalks.load import Dataset, load
 from tests.conftest import RECORDS
 
-from .conftest import parse
+from .conftest import parse, rolled
 
 pytestmark = pytest.mark.browser
 
@@ -27,16 +27,6 @@ VISIBLE_IDS = f"Array.from(document.querySelectorAll('{ROWS}')).filter(r => r.ge
 def dataset() -> Dataset:
     loaded, _ = load(RECORDS)
     return loaded
-
-
-def rolled(dataset: Dataset, actors: list[str]) -> set[str]:
-    """Each actor and everything it is affiliated with, read from the actor records here."""
-    out = set()
-    for actor in actors:
-        while isinstance(actor, str) and actor in dataset.records["actors"] and actor not in out:
-            out.add(actor)
-            actor = dataset.records["actors"][actor].data.get("affiliation")
-    return out
 
 
 def made_of_whom(dataset: Dataset, by: str, of: str) -> list[str]:

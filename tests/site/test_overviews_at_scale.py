@@ -20,7 +20,7 @@ from peacetalks.load import Dataset, load
 from peacetalks.site.pager import PAGE_ROWS
 from tests.conftest import run_build
 
-from .conftest import build, parse
+from .conftest import build, parse, rolled
 
 SPLIT = ("demands/index", "meetings/index", "explore/demands-by-meeting", "explore/positions")
 ROWS = "article .peacetalks-cards table tbody tr"
@@ -95,15 +95,7 @@ def test_no_overview_page_is_large_and_the_explorer_data_holds_every_demand(synt
 
 
 def _made_by(dataset: Dataset, actor: str) -> list[str]:
-    def rolled(actors: list[str]) -> set[str]:
-        out = set()
-        for a in actors:
-            while isinstance(a, str) and a in dataset.records["actors"] and a not in out:
-                out.add(a)
-                a = dataset.records["actors"][a].data.get("affiliation")
-        return out
-
-    return sorted(d.id for d in dataset.records["demands"].values() if actor in rolled(occ.made_by(occ.occasions(d, dataset))))
+    return sorted(d.id for d in dataset.records["demands"].values() if actor in rolled(dataset, occ.made_by(occ.occasions(d, dataset))))
 
 
 VISIBLE = f"Array.from(document.querySelectorAll('{ROWS}')).filter(r => r.getClientRects().length > 0).map(r => r.querySelector('a').getAttribute('href').replace(/\\.html$/, ''))"

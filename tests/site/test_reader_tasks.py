@@ -22,6 +22,8 @@ from peacetalks.load import Dataset, load
 from peacetalks.quotes import normalise
 from tests.conftest import RECORDS
 
+from .conftest import rolled
+
 pytestmark = pytest.mark.browser
 
 WIDTH = 390
@@ -68,17 +70,6 @@ def reader(real_site: Path, serve: Callable[[Path], str], browser: Any) -> Itera
     yield Reader(page)
     assert not errors, errors
     context.close()
-
-
-def rolled(dataset: Dataset, actors: list[str]) -> set[str]:
-    """Each actor and everything it is affiliated with."""
-    out: set[str] = set()
-    for actor in actors:
-        current: object = actor
-        while isinstance(current, str) and current in dataset.records["actors"] and current not in out:
-            out.add(current)
-            current = dataset.records["actors"][current].data.get("affiliation")
-    return out
 
 
 def shown_links(page: Any, selector: str) -> list[str]:

@@ -44,16 +44,6 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        yield browser
-        browser.close()
-
-
 # Leaf text: each visible text node in the main content, with its element. A text node is clipped
 # when it reaches outside an ancestor that hides its overflow (hidden or clip, not a scroller), or
 # when its element, hiding overflow itself, is wider than its box; two text nodes of different
@@ -109,10 +99,10 @@ LAYOUT = r"""
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_main_pages_are_saved_and_no_text_is_clipped_or_overlapping(
-    width: int, real_site: Path, serve: Callable[[Path], str], chromium: Any, shots: Path
+    width: int, real_site: Path, serve: Callable[[Path], str], browser: Any, shots: Path
 ) -> None:
     base = serve(real_site)
-    context = chromium.new_context(viewport={"width": width, "height": 900})
+    context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     problems = {}
     try:
@@ -146,8 +136,8 @@ TIMELINE_TEXT = r"""
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_timeline_text_is_12px_or_more_and_never_cut(width: int, real_site: Path, serve: Callable[[Path], str], chromium: Any) -> None:
-    context = chromium.new_context(viewport={"width": width, "height": 900})
+def test_timeline_text_is_12px_or_more_and_never_cut(width: int, real_site: Path, serve: Callable[[Path], str], browser: Any) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     try:
         page.goto(f"{serve(real_site)}/explore/timeline.html", wait_until="networkidle")
