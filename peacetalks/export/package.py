@@ -22,13 +22,11 @@ from ..collections import COLLECTIONS
 from ..load import Dataset
 from ..schemas import schema_at
 from .dates import WIDENING
-from .parquet import is_list
-from .tables import DATE_FROM, Column, Table
+from .tables import DATE_FROM, LIST_DELIMITER, Column, Table
 
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 NAME = "peacetalks"
 TITLE = "peacetalks: demands and meetings in the negotiations to end Russia's war against Ukraine"
-LIST_DELIMITER = ";"  # how the CSV files join a list (tables.py; no identifier or field name holds it)
 DESCRIPTION = (
     "An open, hand-curated dataset of the demands made and the meetings held in the negotiations to end "
     "Russia's war against Ukraine. Every claim cites a source and the verbatim words that back it. "
@@ -94,7 +92,7 @@ def _categories(table: Table, column: Column) -> list[dict[str, str]]:
 
 def field(table: Table, column: Column) -> dict[str, Any]:
     spec: dict[str, Any] = {"name": column.name}
-    if is_list(column):
+    if column.joined:
         spec |= {"type": "list", "delimiter": LIST_DELIMITER, "itemType": "string"}
     else:
         spec["type"] = column.type

@@ -18,9 +18,8 @@ import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
 from .files import atomic_write
-from .tables import Column, Row, Table
+from .tables import LIST_DELIMITER, Column, Row, Table
 
-LIST_MARK = "joined with ';'"  # a column whose description says so holds a list
 TYPES = {"string": pa.string(), "integer": pa.int64(), "boolean": pa.bool_(), "number": pa.float64(), "date": pa.date32()}
 OPTIONS: dict[str, Any] = {
     "compression": "zstd",
@@ -33,12 +32,8 @@ OPTIONS: dict[str, Any] = {
 }
 
 
-def is_list(column: Column) -> bool:
-    return column.type == "string" and LIST_MARK in column.description
-
-
 def arrow_type(column: Column) -> pa.DataType:
-    return pa.list_(pa.string()) if is_list(column) else TYPES[column.type]
+    return pa.list_(pa.string()) if column.joined else TYPES[column.type]
 
 
 def arrow_schema(table: Table) -> pa.Schema:
@@ -47,8 +42,8 @@ def arrow_schema(table: Table) -> pa.Schema:
 
 
 def _values(column: Column, cells: Sequence[Any]) -> list[Any]:
-    if is_list(column):
-        return [None if v is None else v.split(";") for v in cells]
+    if column.joined:
+        return [None if v is None else v.split(LIST_DELIMITER) for v in cells]
     if column.type == "date":
         return [None if v is None else dt.date.fromisoformat(v) for v in cells]
     return list(cells)

@@ -26,8 +26,7 @@ import orjson
 
 from . import package
 from .files import atomic_write, write_json
-from .parquet import is_list
-from .tables import ForeignKey, Row, Rows, Table
+from .tables import LIST_DELIMITER, ForeignKey, Row, Rows, Table
 
 SQLITE = "peacetalks.sqlite"
 METADATA = "peacetalks.metadata.json"  # `datasette peacetalks.sqlite --metadata peacetalks.metadata.json`
@@ -46,7 +45,7 @@ def fts_columns(table: Table) -> tuple[str, ...]:
 
 def list_columns(table: Table) -> tuple[str, ...]:
     """The columns that hold a JSON array here (`;`-joined identifiers in the CSV)."""
-    return tuple(c.name for c in table.columns if is_list(c))
+    return tuple(c.name for c in table.columns if c.joined)
 
 
 def index_name(table: str, columns: Iterable[str]) -> str:
@@ -181,7 +180,7 @@ def _rows(table: Table, rows: list[Row]) -> Iterable[Row]:
     """The rows with their list columns as compact JSON arrays (`["russia","nato"]`, as SQLite's own
     json_group_array writes them). A generator: each new row is dropped once inserted, so that the
     garbage collector is not set to scan the whole dataset again and again."""
-    lists = [i for i, c in enumerate(table.columns) if is_list(c)]
+    lists = [i for i, c in enumerate(table.columns) if c.joined]
     if not lists:
         yield from rows
         return
@@ -190,7 +189,7 @@ def _rows(table: Table, rows: list[Row]) -> Iterable[Row]:
         cells = list(row)
         for i in lists:
             if cells[i] is not None:
-                cells[i] = dumps(cells[i].split(";")).decode()
+                cells[i] = dumps(cells[i].split(LIST_DELIMITER)).decode()
         yield tuple(cells)
 
 

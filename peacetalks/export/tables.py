@@ -40,6 +40,7 @@ COLUMN_NAMES: dict[tuple[str, str], str] = {
     ("occasions", "at"): "meeting_id",
     ("occasions", "in"): "document_id",
 }
+LIST_DELIMITER = ";"  # joins a list column's items in the CSV files (no identifier or field name holds it)
 CITATIONS = "citations"
 FORMER_IDS = "former_ids"
 OCCASIONS = "occasions"
@@ -57,6 +58,7 @@ class Column:
     markdown: bool = False  # reduced from a Markdown field to plain text
     safe: bool = False  # its values never start with a formula character (ids, enumerations, dates)
     derived: bool = False  # computed from other fields (the occasions), not stored in the records
+    joined: bool = False  # a list: its items joined with LIST_DELIMITER (a list type in Parquet, a JSON array in SQLite)
 
 
 @dataclass(frozen=True)
@@ -253,7 +255,9 @@ class _Compiler:
     ) -> Step:
         target = items["x-collection"]
         owner.table.columns.append(
-            Column(name, "string", f"{_description(node)} Identifiers joined with ';'; also in a link table.", required, safe=True)
+            Column(
+                name, "string", f"{_description(node)} Identifiers joined with ';'; also in a link table.", required, safe=True, joined=True
+            )
         )
         siblings = ref_lists[target]
         merged = len(siblings) > 1
@@ -503,7 +507,7 @@ def _special_tables(compiler: _Compiler) -> None:
                 Column("source_id", "string", _description(resolve(props["source"])), True, safe=True),
                 Column("quote", "string", _description(props["quote"]), True),
                 Column("attribution", "string", _description(props["attribution"])),
-                Column("supports", "string", _description(props["supports"]) + " Field names joined with ';'.", safe=True),
+                Column("supports", "string", _description(props["supports"]) + " Field names joined with ';'.", safe=True, joined=True),
                 Column("note", "string", _description(resolve(props["note"])) + " Plain text, reduced from Markdown.", markdown=True),
                 Column("original_quote", "string", _description(props["original_quote"])),
             ],
@@ -556,7 +560,7 @@ def _object(key: str, steps: list[Step]) -> Step:
 def _ref_list(key: str, link: str, role: str | None) -> Step:
     def step(data: dict[str, Any], row: list[Any], owner: tuple[Any, ...], holder: Holder, ctx: Context) -> None:
         values = data.get(key) or []
-        row.append(";".join(values) or None)
+        row.append(LIST_DELIMITER.join(values) or None)
         out = ctx.rows[link]
         for position, value in enumerate(values):
             out.append((*owner, role, value, position) if role else (*owner, value, position))
@@ -606,7 +610,7 @@ def _citations(key: str, keyed: list[_Keyed]) -> Step:
                     cite["source"],
                     cite["quote"],
                     cite.get("attribution"),
-                    ";".join(cite.get("supports") or []) or None,
+                    LIST_DELIMITER.join(cite.get("supports") or []) or None,
                     plain_text(note) if note is not None else None,
                     cite.get("original_quote"),
                 )
@@ -665,6 +669,7 @@ def _demand_columns() -> tuple[Column, ...]:
             "in order of first appearance. Identifiers joined with ';'; also in demand_actors.",
             safe=True,
             derived=True,
+            joined=True,
         ),
         Column(
             "made_of",
@@ -673,6 +678,7 @@ def _demand_columns() -> tuple[Column, ...]:
             "Identifiers joined with ';'; also in demand_actors.",
             safe=True,
             derived=True,
+            joined=True,
         ),
         *date_columns(
             "first_raised",
@@ -742,8 +748,8 @@ def _fill_demands(rows: Rows, dataset: Dataset, every: Occasions) -> None:
         out.append(
             (
                 *row,
-                ";".join(by) or None,
-                ";".join(of) or None,
+                LIST_DELIMITER.join(by) or None,
+                LIST_DELIMITER.join(of) or None,
                 *_occasion_date_cells(first),
                 first.id if first else None,
                 *_occasion_date_cells(last),
@@ -785,7 +791,7 @@ def _place_demands(collection: str) -> Callable[[Rows, Dataset, Occasions], None
         out = []
         for row in rows[collection]:
             ids = list(dict.fromkeys(o.demand.id for o in places.get((collection, row[0]), [])))
-            out.append((*row, ";".join(ids) or None))
+            out.append((*row, LIST_DELIMITER.join(ids) or None))
         rows[collection] = out
 
     return fill
@@ -800,6 +806,7 @@ def _place_column(collection: str, column: str, where: str) -> Column:
         "Identifiers joined with ';'; the occasions themselves are in occasions.csv.",
         safe=True,
         derived=True,
+        joined=True,
     )
 
 

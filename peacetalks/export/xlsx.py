@@ -34,8 +34,7 @@ from typing import Any
 
 from . import package
 from .files import atomic_write
-from .parquet import is_list
-from .tables import Column, Row, Table
+from .tables import LIST_DELIMITER, Column, Row, Table
 
 XLSX = "peacetalks.xlsx"
 README = "README"
@@ -184,8 +183,8 @@ def _table_sheet(workbook: Book, table: Table, rows: Sequence[Row]) -> Sheet:
 
 
 def _kind(column: Column) -> str:
-    if is_list(column):
-        return f"list (joined with '{package.LIST_DELIMITER}')"
+    if column.joined:
+        return f"list (joined with '{LIST_DELIMITER}')"
     return {"date": "date", "boolean": "boolean (TRUE/FALSE)", "integer": "integer", "number": "number"}.get(column.type, "text")
 
 
@@ -202,7 +201,7 @@ def readme_rows(tables: Sequence[Table], rows: dict[str, list[Row]], version: st
         "Cells",
         "Every cell is a value, never a formula: text is exactly as in the records (no apostrophe is added, unlike the "
         f"CSV files); booleans are TRUE/FALSE; the _first and _last columns of a date are dates ({DATE_FORMAT}); "
-        f"lists are their items joined with '{package.LIST_DELIMITER}'; an empty cell is a missing value.",
+        f"lists are their items joined with '{LIST_DELIMITER}'; an empty cell is a missing value.",
     ]
     yield []
     yield ["sheet", "rows", "what it is"]
