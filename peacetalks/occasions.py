@@ -195,9 +195,14 @@ def status_as_of(items: list[Occasion], day: Any) -> str | None:
 
 def places(dataset: Dataset) -> dict[Key, list[Occasion]]:
     """(meetings|documents, id) -> every occasion that names it, by demand id then list order."""
+    return places_of(occasions(demand, dataset) for demand in dataset.records["demands"].values())
+
+
+def places_of(lists: Iterable[list[Occasion]]) -> dict[Key, list[Occasion]]:
+    """`places`, from occasions already made: each demand's list."""
     found: dict[Key, list[Occasion]] = {}
-    for demand in dataset.records["demands"].values():
-        for item in occasions(demand, dataset):
+    for items in lists:
+        for item in items:
             for field, collection in (("at", "meetings"), ("in", "documents")):
                 target = item.data.get(field)
                 if isinstance(target, str):

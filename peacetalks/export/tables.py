@@ -769,18 +769,10 @@ _PLACES: list[tuple[Occasions, dict[occ.Key, list[occ.Occasion]]]] = []  # the l
 
 
 def _places(every: Occasions) -> dict[occ.Key, list[occ.Occasion]]:
-    """occasions.places from the occasions already made (the same lists, in the same order)."""
+    """occasions.places from the occasions already made, once for the meetings and the documents."""
     if _PLACES and _PLACES[0][0] is every:
         return _PLACES[0][1]
-    found: dict[occ.Key, list[occ.Occasion]] = {}
-    for items in every.values():
-        for item in items:
-            for name, collection in (("at", "meetings"), ("in", "documents")):
-                target = item.data.get(name)
-                if isinstance(target, str):
-                    found.setdefault((collection, target), []).append(item)
-    for listed in found.values():
-        listed.sort(key=lambda o: (o.demand.id, o.index))
+    found = occ.places_of(every.values())
     _PLACES[:] = [(every, found)]
     return found
 
