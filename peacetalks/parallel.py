@@ -41,7 +41,9 @@ def beside(work: Callable[..., T], *args: Any) -> Iterator[Callable[[], T]]:
             result = (False, f"{type(exc).__name__}: {exc}")
         sender.send(result)
 
-    child = context.Process(target=run, daemon=True)
+    # Not daemonic: a worker may start its own (the build's data files beside MkDocs, and in them the
+    # export's database and workbook); `beside` always joins or ends it itself.
+    child = context.Process(target=run, daemon=False)
     child.start()
     sender.close()
 

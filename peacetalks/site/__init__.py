@@ -49,7 +49,7 @@ def build_site(dataset: Dataset, out: Path) -> list[Problem]:
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    from ..export import write_exports
+    from ..parallel import beside
     from .mkdocs_glue import preloaded, settings
     from .render import render
 
@@ -61,20 +61,44 @@ def build_site(dataset: Dataset, out: Path) -> list[Problem]:
         collector = _Collect()
         logger = logging.getLogger("mkdocs")
         logger.addHandler(collector)
+        aside = out / BESIDE
         try:
-            with preloaded(dataset, rendered):
-                config.plugins.on_startup(command="build", dirty=False)
-                try:
-                    build(config)
-                finally:
-                    config.plugins.on_shutdown()
+            with beside(_write_data, dataset, aside) as data_written:
+                with preloaded(dataset, rendered):
+                    config.plugins.on_startup(command="build", dirty=False)
+                    try:
+                        build(config)
+                    finally:
+                        config.plugins.on_shutdown()
+                error = data_written()
         except MkDocsException as exc:
             return _problems(dataset, collector.messages, str(exc))
         finally:
             logger.removeHandler(collector)
-    write_exports(dataset, out / "data")
-    api.write_beside_data(dataset, out)  # the static JSON API and the release zip, from the data files
+    if error is not None:
+        raise error
+    for name in sorted(os.listdir(aside)):
+        os.rename(aside / name, out / name)
+    aside.rmdir()
     return []
+
+
+# The data files, the API and the release zip are written beside the MkDocs build (on the second
+# core), into this directory of `out`: MkDocs' cleaning of its site directory leaves hidden entries.
+BESIDE = ".data-beside"
+
+
+def _write_data(dataset: Dataset, aside: Path) -> OSError | None:
+    """data/ (the exports), api/ and releases/ (from those data files) under `aside`; an OS error
+    comes back as a value, to be raised in the caller as itself."""
+    from ..export import write_exports
+
+    try:
+        write_exports(dataset, aside / "data")
+        api.write_beside_data(dataset, aside)
+    except OSError as exc:
+        return exc
+    return None
 
 
 def _problems(dataset: Dataset, messages: list[str], final: str) -> list[Problem]:

@@ -26,7 +26,7 @@ from ..load import Dataset, Record
 from ..problems import Problem
 from . import cite, explorer, feed, fieldref, history, pager, timeline
 from .graph import Graph, Key, build_graph
-from .text import Renderer, html_block, md_paragraphs, md_separator, md_text, url_attr
+from .text import LinkProblem, Renderer, html_block, md_paragraphs, md_separator, md_text, url_attr
 from .views import (
     VIEWS,
     Settings,
@@ -158,15 +158,10 @@ def render(
     site = Site(dataset, graph, renderer, settings, cite.edition(records_dir))
     env = environment()
     out = Rendered()
-    chosen = dataset.all() if only is None else (dataset.records[c][i] for c, i in sorted(only))
-    # Each template looked up once per render: a lookup checks the file's mtime (so that `make serve`
-    # sees an edited template), which for 10,000 record pages is 10,000 stat calls.
-    templates = {name: env.get_template(f"{info.singular}.md.j2") for name, info in COLLECTIONS.items()}
-    for record in chosen:
-        view = VIEWS[record.collection](site, record)
-        out.pages[view["page"]] = templates[record.collection].render(view)
-        for former in record.data.get("former_ids") or []:
-            out.files[f"{record.collection}/{former}.html"] = redirect(f"{record.id}.html", record.label).encode("utf-8")
+    chosen = list(dataset.all()) if only is None else [dataset.records[c][i] for c, i in sorted(only)]
+    for page, text, redirects in record_pages_of(site, env, chosen):
+        out.pages[page] = text
+        out.files.update(redirects)
     index_template = env.get_template("index.md.j2")
     for name in COLLECTIONS:
         for path, view in index_views(site, name):
@@ -205,6 +200,43 @@ def render(
     out.pages["changelog.md"] = env.get_template("changelog.md.j2").render({"body": body})
     out.problems = _link_problems(dataset, renderer)
     return out
+
+
+RecordPage = tuple[str, str, dict[str, bytes]]  # page path, its Markdown, its redirect files
+SPLIT_FROM = 1_000  # record pages: from this many, every other one is rendered in a forked process
+
+
+def record_pages_of(site: Site, env: jinja2.Environment, records: list[Record]) -> list[RecordPage]:
+    """Each record's page and redirects, in the order given. From SPLIT_FROM records, every other one
+    is rendered beside the caller (peacetalks/parallel.py) and the two halves merged in order, so
+    the pages are the same as from one process; the link problems found there join the renderer's."""
+    from ..parallel import beside, can_fork
+
+    if len(records) < SPLIT_FROM or not can_fork():
+        return _record_pages(site, env, records)[0]
+    with beside(_record_pages, site, env, records[1::2]) as other:
+        mine = _record_pages(site, env, records[0::2])[0]
+        theirs, problems = other()
+    site.renderer.problems.extend(problems)
+    merged = [page for pair in zip(mine, theirs) for page in pair]
+    return merged + mine[len(theirs) :]
+
+
+def _record_pages(site: Site, env: jinja2.Environment, records: list[Record]) -> tuple[list[RecordPage], list[LinkProblem]]:
+    """The pages, and the link problems found while rendering them (in a worker, its only way back)."""
+    # Each template looked up once per render: a lookup checks the file's mtime (so that `make serve`
+    # sees an edited template), which for 10,000 record pages is 10,000 stat calls.
+    templates = {name: env.get_template(f"{info.singular}.md.j2") for name, info in COLLECTIONS.items()}
+    before = len(site.renderer.problems)
+    pages = []
+    for record in records:
+        view = VIEWS[record.collection](site, record)
+        redirects = {
+            f"{record.collection}/{former}.html": redirect(f"{record.id}.html", record.label).encode("utf-8")
+            for former in record.data.get("former_ids") or []
+        }
+        pages.append((view["page"], templates[record.collection].render(view), redirects))
+    return pages, site.renderer.problems[before:]
 
 
 def paged(
