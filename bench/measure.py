@@ -29,11 +29,15 @@ class Run:
 # PYTHONDONTWRITEBYTECODE would otherwise compile the package afresh in every run), in the
 # bench's scratch directory rather than beside the sources.
 PYCACHE = Path(__file__).resolve().parent / "out" / "pycache"
+REPO = Path(__file__).resolve().parent.parent
 
 
 def environment() -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
     env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
+    # Plain `mkdocs` (the baselines, the preview) reads the project's Markdown extension
+    # (peacetalks.site.rawblocks, in mkdocs.yml) from the repository, as `make` runs it there.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH", "")]))
     return env
 
 

@@ -16,6 +16,12 @@ CHECK_AND_EXPORT = (
     "build.py check (one record edited)",
     "build.py export (--no-cache, incl. check)",
 )
+SERVE = (
+    "make serve: first build, until a record page is served",
+    "make serve: an edited record shown",
+    "make serve: that record broken, until the home page lists the problem",
+    "make serve: the record repaired, until the home page is the site's again",
+)
 STEPS = (
     *CHECK_AND_EXPORT,
     "build.py build (full site)",
@@ -23,6 +29,7 @@ STEPS = (
     "plain mkdocs build",
     "generated Markdown written (setup)",
     "plain mkdocs on the generated Markdown",
+    *SERVE,
 )
 
 
@@ -53,6 +60,11 @@ def test_bench_runs_end_to_end_and_writes_the_table(tmp_path: Path) -> None:
     assert int(by_step["plain mkdocs on the generated Markdown"][4]) >= 30
     assert "| generator's share: full build less plain mkdocs on its generated Markdown, of the latter | ≤ 10% |" in text
     assert "nproc" in text and "Python 3." in text
+    # The preview: a real `mkdocs serve` showed the edit, the problem and the repair, each timed.
+    for step in SERVE:
+        assert by_step[step][-1] == "ok |", by_step[step]
+        assert float(by_step[step][2]) > 0
+    assert "| make serve: an edited record shown | ≤ 5 s |" in text
 
 
 def test_bench_without_the_site_prints_every_ratio_and_verdict(tmp_path: Path) -> None:
@@ -71,8 +83,8 @@ def test_bench_without_the_site_prints_every_ratio_and_verdict(tmp_path: Path) -
     for name in (
         "check time 40 vs 20",
         "export time 40 vs 20",
-        "peak RSS at 20 (check, export, build)",
-        "peak RSS at 40 (check, export, build)",
+        "peak RSS at 20 (check, export, build, serve)",
+        "peak RSS at 40 (check, export, build, serve)",
     ):
         assert name in targets, sorted(targets)
         assert targets[name].endswith((" met |", " NOT met |")), targets[name]
