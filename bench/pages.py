@@ -27,6 +27,7 @@ from peacetalks.collections import COLLECTIONS
 # What the baseline takes from the project's mkdocs.yml: the theme, how navigation and URLs work,
 # the Markdown extensions, and the plugins that come with MkDocs and Material.
 COPIED = ("theme", "use_directory_urls", "markdown_extensions", "plugins")
+RAW_BLOCKS = "peacetalks.site.rawblocks"  # importable with the repository on PYTHONPATH (bench/measure.py)
 STOCK_PLUGINS = {"search", "offline", "tags"}
 DEFAULT_THEME: dict[str, Any] = {"name": "material", "features": ["navigation.indexes", "search.suggest"]}
 
@@ -98,12 +99,16 @@ def write_project(records: Path, root: Path, repo: Path) -> tuple[int, str]:
 
 
 def generated_settings(repo: Path, root: Path) -> dict[str, Any]:
-    """The project's mkdocs.yml for baseline 2: its theme (and custom_dir), nav and plugins, no hooks."""
+    """The project's mkdocs.yml for baseline 2: its theme (and custom_dir), nav, plugins and Markdown
+    extensions (with the one its hook adds), no hooks."""
     config = yaml.load((repo / "mkdocs.yml").read_text("utf-8"), Loader=_Loader) or {}
     for key in ("hooks", "watch", "validation"):
         config.pop(key, None)
     config["strict"] = False
     config["docs_dir"] = "docs"
+    # The Markdown extension the hook adds (the generator's HTML blocks stored as they are): part of
+    # how the project's pages are read, so the baseline reads them the same way.
+    config["markdown_extensions"] = [*(config.get("markdown_extensions") or []), RAW_BLOCKS]
     theme = config.get("theme")
     if isinstance(theme, dict) and theme.get("custom_dir"):
         theme["custom_dir"] = str(repo / theme["custom_dir"])

@@ -9,6 +9,7 @@ edge keeps that page fresh when the party is renamed; pages do not list `shows` 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .. import occasions
@@ -62,20 +63,27 @@ class Graph:
 def build_graph(dataset: Dataset) -> Graph:
     outgoing: dict[Key, list[Edge]] = defaultdict(list)
     incoming: dict[Key, list[Edge]] = defaultdict(list)
-    for name in COLLECTIONS:
-        rules = [r for r in field_rules(name) if r.kind == "ref"]
-        for record_id in sorted(dataset.records[name]):
-            data = dataset.records[name][record_id].data
-            for rule in rules:
-                for pointer, value in values_at(data, rule.path):
-                    if isinstance(value, str) and value in dataset.records[rule.target]:
-                        edge = Edge((name, record_id), relation_name(rule.path), (rule.target, value), pointer)
-                        outgoing[edge.source].append(edge)
-                        incoming[edge.target].append(edge)
+    for edge in references(dataset):
+        outgoing[edge.source].append(edge)
+        incoming[edge.target].append(edge)
     for edge in _shown(dataset):
         outgoing[edge.source].append(edge)
         incoming[edge.target].append(edge)
     return Graph(dict(outgoing), dict(incoming))
+
+
+def references(dataset: Dataset, only: set[Key] | None = None) -> Iterator[Edge]:
+    """The references the records' fields make (of `only` those records), in record order."""
+    for name in COLLECTIONS:
+        rules = [r for r in field_rules(name) if r.kind == "ref"]
+        for record_id in sorted(dataset.records[name]):
+            if only is not None and (name, record_id) not in only:
+                continue
+            data = dataset.records[name][record_id].data
+            for rule in rules:
+                for pointer, value in values_at(data, rule.path):
+                    if isinstance(value, str) and value in dataset.records[rule.target]:
+                        yield Edge((name, record_id), relation_name(rule.path), (rule.target, value), pointer)
 
 
 def _shown(dataset: Dataset) -> list[Edge]:

@@ -15,6 +15,7 @@ import re
 import shutil
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,7 +27,7 @@ from mkdocs.structure.files import File, Files
 
 from ..load import Dataset
 from ..problems import Problem
-from . import api, feed, incremental
+from . import api, feed, incremental, rawblocks
 from .render import Rendered, render
 from .views import Settings
 
@@ -39,14 +40,23 @@ _serve_cache: Path | None = None  # set under `mkdocs serve`: generated pages li
 _serve_state: incremental.State | None = None  # the last render without problems
 _on_disk: dict[str, str] = {}  # under serve: the pages as written in _serve_cache
 _exported = False  # under serve: the data files were written (by the first build)
+# Under serve, an edit's neighbours and the overview pages are rendered in the background after
+# the build that shows the edited page (incremental.complete); when they are ready, a file in a
+# directory the server watches is rewritten, and the rebuild that follows takes them.
+_trigger: Path | None = None
+_generation = 0  # counts the serve builds; a background result is taken only in the generation it began
+_completed: tuple[int, incremental.State] | None = None
+_completing = threading.Lock()
+_complete_after_build = False  # this build showed a preview: start completing it once it is written
 SHOWN_PROBLEMS = 200  # on the preview's problem page; the check prints them all
 
 
 def on_startup(command: str, dirty: bool) -> None:
-    global _serve_cache, _serve_state, _exported
+    global _serve_cache, _serve_state, _exported, _trigger, _completed
     if command == "serve":
         _serve_cache = Path(tempfile.mkdtemp(prefix="peacetalks-pages-"))
-        _serve_state, _exported = None, False
+        _trigger = Path(tempfile.mkdtemp(prefix="peacetalks-ready-")) / "ready"
+        _serve_state, _exported, _completed = None, False, None
         _on_disk.clear()
     if dirty:
         logging.getLogger("mkdocs.commands.build").addFilter(_dirty_warning)
@@ -59,10 +69,12 @@ def _dirty_warning(record: logging.LogRecord) -> bool:
 
 
 def on_shutdown() -> None:
-    global _serve_cache, _serve_state
+    global _serve_cache, _serve_state, _trigger
     if _serve_cache is not None:
         shutil.rmtree(_serve_cache, ignore_errors=True)
-    _serve_cache, _serve_state = None, None
+    if _trigger is not None:
+        shutil.rmtree(_trigger.parent, ignore_errors=True)
+    _serve_cache, _serve_state, _trigger = None, None, None
 
 
 @contextmanager
@@ -101,6 +113,10 @@ def on_config(config: Any) -> Any:
     a site URL from the environment is MkDocs' too (canonical links, sitemap)."""
     if feed.site_url():
         config.site_url = feed.site_url() + "/"
+    # The generator's one-line HTML blocks go to the page as they are (rawblocks.py). Added here,
+    # not in mkdocs.yml, where MkDocs would load it before this hook makes the package importable.
+    if not any(isinstance(e, rawblocks.RawBlocksExtension) for e in config.markdown_extensions):
+        config.markdown_extensions.append(rawblocks.RawBlocksExtension())
     docs = Path(config.docs_dir)
     config.nav = _prune(config.nav, docs) if config.nav else config.nav
     return config
@@ -129,7 +145,7 @@ def _prune(nav: Any, docs: Path) -> Any:
 
 
 def on_files(files: Files, config: Any) -> Files:
-    global _standalone, _serve_state
+    global _standalone, _serve_state, _complete_after_build
     if _preloaded is not None:
         rendered = _preloaded[1]
     else:
@@ -140,7 +156,7 @@ def on_files(files: Files, config: Any) -> Files:
         state = None
         if not problems:
             if _serve_cache is not None:
-                state, _ = incremental.update(_serve_state, dataset, settings(config), records_dir(config))
+                state = _serve_update(dataset, config)
                 rendered = state.rendered
             else:
                 rendered = render(dataset, settings(config), records_dir=records_dir(config))
@@ -151,13 +167,53 @@ def on_files(files: Files, config: Any) -> Files:
             raise PluginError("\n".join(p.format() for p in problems) + f"\nrecords have problems: {summary(problems)}")
         _standalone = dataset
         if state is not None and _serve_cache is not None:
-            _serve_state = state
+            _serve_state, _complete_after_build = state, not state.complete
             return _add_cached(files, config, rendered, _serve_cache)
     for path, text in sorted(rendered.pages.items()):
         _add(files, File.generated(config, path, content=text))
     for path, data in sorted(rendered.files.items()):
         _add(files, File.generated(config, path, content=data))
     return files
+
+
+def _serve_update(dataset: Dataset, config: Any) -> incremental.State:
+    """Under serve: the edited pages at once (incremental.preview), the rest when the background
+    has completed them; a full update where a preview will not do."""
+    global _generation, _completed
+    with _completing:
+        done, _completed = _completed, None
+        _generation += 1
+    base = done[1] if done is not None and done[0] == _generation - 1 else _serve_state
+    quick = incremental.preview(base, dataset, settings(config), records_dir(config))
+    state, _ = quick if quick is not None else incremental.update(base, dataset, settings(config), records_dir(config))
+    return state
+
+
+def _complete_in_background(state: incremental.State, config: Any) -> None:
+    """Render what the preview left stale; if no build has begun since, hand it to the next one and
+    rewrite the watched file, so the server rebuilds (only the pages that changed, with --dirty)."""
+    generation, where, trigger = _generation, records_dir(config), _trigger
+
+    def work() -> None:
+        global _completed
+        try:
+            done, _ = incremental.complete(state, where)
+        except Exception:  # a bug: say so and leave the preview as it is (the next edit tries again)
+            log.exception("rendering the rest of the site after an edit failed")
+            return
+        if done.rendered.problems:  # shown by the next rebuild, which renders in full
+            print("\n".join(p.format() for p in done.rendered.problems), file=sys.stderr, flush=True)
+            return
+        with _completing:
+            if generation != _generation or trigger is None:
+                return  # another edit came first: its own background run covers this one's pages too
+            _completed = (generation, done)
+        try:
+            trigger.write_text(str(generation), "utf-8")
+        except OSError:
+            pass  # the server was stopped meanwhile
+
+    threading.Thread(target=work, name="peacetalks-complete", daemon=True).start()
 
 
 def _add_cached(files: Files, config: Any, rendered: Rendered, cache: Path) -> Files:
@@ -211,6 +267,8 @@ def _add(files: Files, file: File) -> None:
 def on_serve(server: Any, config: Any, builder: Any) -> Any:
     """Rebuild when a record changes, also when PEACETALKS_RECORDS points outside the repository."""
     server.watch(str(records_dir(config).absolute()))
+    if _trigger is not None:
+        server.watch(str(_trigger.parent))
     return server
 
 
@@ -261,6 +319,10 @@ def on_post_build(config: Any) -> None:
         _merge_search_index(config)
     _trim_search_index(config)
     _write_exports(config)
+    global _complete_after_build
+    if _complete_after_build and _serve_state is not None:
+        _complete_after_build = False
+        _complete_in_background(_serve_state, config)
 
 
 def _trim_search_index(config: Any) -> None:

@@ -7,7 +7,8 @@ this preprocessor, ahead of that one, stores each such line in Python-Markdown's
 once, as that parser would (the same placeholder, the same stored text), so the page comes out the
 same, byte for byte, and the HTML is never read again by a Markdown parser.
 
-Listed in mkdocs.yml (`markdown_extensions: - peacetalks.site.rawblocks`)."""
+Added to MkDocs' Markdown extensions by the hook (mkdocs_glue.on_config); as a name,
+`peacetalks.site.rawblocks`, for Python-Markdown elsewhere (the benchmark's baseline)."""
 
 from __future__ import annotations
 

@@ -143,11 +143,13 @@ def render(
     changelog: Path | None = None,
     graph: Graph | None = None,
     only: set[Key] | None = None,
+    overviews: bool = True,
 ) -> Rendered:
     """All generated pages and files. Problems (a record's broken relative link) come back located.
 
     With `only`, just those records' pages (and their redirects) are rendered, plus every page that
-    is not a record's: what `make serve` needs after an edit. `graph` saves rebuilding the graph."""
+    is not a record's (unless `overviews` is false): what `make serve` needs after an edit. `graph`
+    saves rebuilding the graph."""
     records_dir = records_dir or dataset.root
     graph = graph or build_graph(dataset)
     record_pages = {page_path((r.collection, r.id)) for r in dataset.all()}
@@ -162,6 +164,9 @@ def render(
     for page, text, redirects in record_pages_of(site, env, chosen):
         out.pages[page] = text
         out.files.update(redirects)
+    if not overviews:
+        out.problems = _link_problems(dataset, renderer)
+        return out
     index_template = env.get_template("index.md.j2")
     for name in COLLECTIONS:
         for path, view in index_views(site, name):

@@ -156,3 +156,72 @@ def test_partial_render_after_moving_a_reference_equals_a_full_render(tmp_path: 
     new_state, changed = incremental.update(state, after, SETTINGS, records)
     assert {"actors/state-a.md", "actors/mediator-c.md"} <= changed
     assert new_state.rendered.pages == render(after, SETTINGS, records_dir=records).pages
+
+
+def _edited(records: Path, index: int) -> tuple[Path, str]:
+    path = labelled(records)[index]
+    data = json.loads(path.read_text("utf-8"))
+    old = json.dumps(data[COLLECTIONS[path.parent.name].label], ensure_ascii=False)
+    path.write_text(path.read_text("utf-8").replace(old, json.dumps(f"Renamed record {index}"), 1), "utf-8")
+    return path, f"Renamed record {index}"
+
+
+@pytest.mark.parametrize("index", range(6))
+def test_a_preview_shows_the_edited_page_and_its_completion_equals_a_full_render(tmp_path: Path, index: int) -> None:
+    """As `make serve` shows an edit: first the edited record's own page (incremental.preview), then
+    the rest (incremental.complete, in the background there), after which nothing is stale."""
+    records = tmp_path / "records"
+    shutil.copytree(FIXTURES / "basic", records)
+    before, _ = check(records, cache=True)
+    state, _ = incremental.update(None, before, SETTINGS, records)
+    path, name = _edited(records, index)
+    after, problems = check(records, cache=True)
+    assert problems == []
+    quick = incremental.preview(state, after, SETTINGS, records)
+    assert quick is not None
+    shown, changed = quick
+    page = f"{path.parent.name}/{path.stem}.md"
+    assert changed == {page}
+    full = render(after, SETTINGS, records_dir=records)
+    assert shown.rendered.pages[page] == full.pages[page]
+    assert not shown.complete
+    # Only the edited file was read again: every other record is the one parsed for the first render.
+    reused = [r for r in after.all() if r is before.records[r.collection][r.id]]
+    assert len(reused) == sum(1 for _ in after.all()) - 1
+    done, _ = incremental.complete(shown, records)
+    assert done.complete
+    assert done.rendered.pages == full.pages
+    assert done.rendered.files == full.files
+    assert any(name in full.pages[p] for p in full.pages if p != page)  # a neighbour or an overview shows it too
+
+
+def test_two_previews_before_a_completion_leave_nothing_stale(tmp_path: Path) -> None:
+    """A second edit before the background has completed the first: completing the second covers both."""
+    records = tmp_path / "records"
+    shutil.copytree(FIXTURES / "basic", records)
+    before, _ = check(records, cache=True)
+    state, _ = incremental.update(None, before, SETTINGS, records)
+    _edited(records, 0)
+    first = incremental.preview(state, check(records, cache=True)[0], SETTINGS, records)
+    assert first is not None
+    _edited(records, 3)
+    after, _ = check(records, cache=True)
+    second = incremental.preview(first[0], after, SETTINGS, records)
+    assert second is not None
+    done, _ = incremental.complete(second[0], records)
+    assert done.rendered.pages == render(after, SETTINGS, records_dir=records).pages
+
+
+def test_an_added_record_is_rendered_in_full_at_once(tmp_path: Path) -> None:
+    records = tmp_path / "records"
+    shutil.copytree(FIXTURES / "basic", records)
+    before, _ = check(records, cache=True)
+    state, _ = incremental.update(None, before, SETTINGS, records)
+    topic = labelled(records)[5]
+    assert topic.parent.name == "topics"
+    shutil.copy(topic, topic.with_name("a-copy.json"))
+    text = topic.with_name("a-copy.json").read_text("utf-8").replace(f'"id": "{topic.stem}"', '"id": "a-copy"', 1)
+    topic.with_name("a-copy.json").write_text(text, "utf-8")
+    after, problems = check(records, cache=True)
+    assert problems == []
+    assert incremental.preview(state, after, SETTINGS, records) is None  # the indexes must list it: mkdocs_glue updates in full
