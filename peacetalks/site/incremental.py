@@ -17,12 +17,13 @@ An edit is shown in two steps (mkdocs_glue runs the second in the background):
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..load import Dataset, Record
 from .graph import Graph, Key, build_graph, references
-from .render import Rendered, render
+from .render import Rendered, Stopped, render
 from .views import Settings, page_path
 
 
@@ -100,14 +101,17 @@ def update(previous: State | None, dataset: Dataset, settings: Settings, records
     return complete(state, records_dir)
 
 
-def complete(state: State, records_dir: Path) -> tuple[State, set[str]]:
+def complete(state: State, records_dir: Path, stop: Callable[[], bool] | None = None) -> tuple[State, set[str]]:
     """Render what `state` left stale: its edited records, their neighbours (in the graph before
-    and after) and the overview pages. The pages are then those of a full render."""
+    and after) and the overview pages. The pages are then those of a full render. Raises
+    render.Stopped when `stop` says so between overview pages."""
     dataset = state.dataset
     assert dataset is not None, "a state without its records cannot be completed"
     graph = build_graph(dataset)
+    if stop is not None and stop():
+        raise Stopped
     keys = {k for k in affected(state.stale, (state.graph, graph)) if k[1] in dataset.records[k[0]]}
-    fresh = render(dataset, state.settings, records_dir=records_dir, graph=graph, only=keys)
+    fresh = render(dataset, state.settings, records_dir=records_dir, graph=graph, only=keys, stop=stop)
     rendered, record_files = _merged(state, dataset, state.stale, keys, fresh)
     return State(state.settings, state.texts, graph, rendered, record_files, dataset, state.signatures), set(fresh.pages)
 

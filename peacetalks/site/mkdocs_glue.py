@@ -28,7 +28,7 @@ from mkdocs.structure.files import File, Files
 from ..load import Dataset
 from ..problems import Problem
 from . import api, feed, incremental, rawblocks
-from .render import Rendered, render
+from .render import Rendered, Stopped, render
 from .views import Settings
 
 log = logging.getLogger("mkdocs.plugins.peacetalks")
@@ -47,6 +47,7 @@ _trigger: Path | None = None
 _generation = 0  # counts the serve builds; a background result is taken only in the generation it began
 _completed: tuple[int, incremental.State] | None = None
 _completing = threading.Lock()
+_newer = threading.Event()  # set when a build begins: the background rendering of an older one stops
 _complete_after_build = False  # this build showed a preview: start completing it once it is written
 SHOWN_PROBLEMS = 200  # on the preview's problem page; the check prints them all
 
@@ -149,6 +150,7 @@ def on_files(files: Files, config: Any) -> Files:
     if _preloaded is not None:
         rendered = _preloaded[1]
     else:
+        _newer.set()  # under serve, a background rendering still running gives way to this build
         from ..pipeline import check
         from ..problems import summary
 
@@ -192,12 +194,16 @@ def _serve_update(dataset: Dataset, config: Any) -> incremental.State:
 def _complete_in_background(state: incremental.State, config: Any) -> None:
     """Render what the preview left stale; if no build has begun since, hand it to the next one and
     rewrite the watched file, so the server rebuilds (only the pages that changed, with --dirty)."""
+    global _newer
     generation, where, trigger = _generation, records_dir(config), _trigger
+    _newer = newer = threading.Event()
 
     def work() -> None:
         global _completed
         try:
-            done, _ = incremental.complete(state, where)
+            done, _ = incremental.complete(state, where, stop=newer.is_set)
+        except Stopped:  # a newer build began: its own background run covers these pages too
+            return
         except Exception:  # a bug: say so and leave the preview as it is (the next edit tries again)
             log.exception("rendering the rest of the site after an edit failed")
             return

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from html import escape
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import jinja2
@@ -144,12 +145,14 @@ def render(
     graph: Graph | None = None,
     only: set[Key] | None = None,
     overviews: bool = True,
+    stop: Callable[[], bool] | None = None,
 ) -> Rendered:
     """All generated pages and files. Problems (a record's broken relative link) come back located.
 
     With `only`, just those records' pages (and their redirects) are rendered, plus every page that
     is not a record's (unless `overviews` is false): what `make serve` needs after an edit. `graph`
-    saves rebuilding the graph."""
+    saves rebuilding the graph. `stop` is asked between the overview pages; when it says yes, the
+    render raises Stopped (serve's background rendering, when a newer edit needs the processor)."""
     records_dir = records_dir or dataset.root
     graph = graph or build_graph(dataset)
     record_pages = {page_path((r.collection, r.id)) for r in dataset.all()}
@@ -167,12 +170,18 @@ def render(
     if not overviews:
         out.problems = _link_problems(dataset, renderer)
         return out
+    def checkpoint() -> None:
+        if stop is not None and stop():
+            raise Stopped
+
     index_template = env.get_template("index.md.j2")
     for name in COLLECTIONS:
+        checkpoint()
         for path, view in index_views(site, name):
             out.pages[path] = index_template.render(view)
         if name == "demands" and view["pager"]:
             out.files[explorer.ROWS_FILE] = explorer.rows_script(view["columns"], view.pop("all_rows"), view.pop("all_facets"))
+    checkpoint()
     changes = feed.changes(records_dir)
     labels = {(r.collection, r.id): r.label for r in dataset.all()}
     epoch = dt.datetime.fromtimestamp(changes[0].time if changes else 0, dt.UTC)
@@ -180,16 +189,19 @@ def render(
         "utf-8"
     )
     out.pages["index.md"] = env.get_template("home.md.j2").render(home_view(site, changes))
+    checkpoint()
     out.pages["explore/timeline.md"] = env.get_template("timeline.md.j2").render(timeline_view(site, "explore/timeline.md"))
     for page, make, noun in (
         ("explore/demands-by-meeting.md", demand_meeting_matrix, "demands"),
         ("explore/parties-by-topic.md", party_topic_matrix, "parties"),
     ):
+        checkpoint()
         matrix = make(site, page)
         # Drawn as a list, a row weighs its entries (a party may list a hundred topics).
         weights = None if matrix["as_matrix"] else [1 + len(row[1]["links"]) for row in matrix["rows"]]
         for path, view in paged(page, matrix, noun, weights, limit=pager.PAGE_ROWS * (1 if weights is None else 5)):
             out.pages[path] = env.get_template("matrix.md.j2").render(view)
+    checkpoint()
     positions = explorer.positions_view(site, "explore/positions.md")
     weights = [1 + sum(len(c["entries"]) for c in row["cells"]) for row in positions["rows"]]
     for path, view in paged("explore/positions.md", positions, "topics", weights, limit=pager.PAGE_ROWS * 2):
@@ -205,6 +217,10 @@ def render(
     out.pages["changelog.md"] = env.get_template("changelog.md.j2").render({"body": body})
     out.problems = _link_problems(dataset, renderer)
     return out
+
+
+class Stopped(Exception):
+    """A render given up at a checkpoint because `stop` said so: not an error."""
 
 
 RecordPage = tuple[str, str, dict[str, bytes]]  # page path, its Markdown, its redirect files

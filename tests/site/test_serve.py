@@ -225,3 +225,27 @@ def test_an_added_record_is_rendered_in_full_at_once(tmp_path: Path) -> None:
     after, problems = check(records, cache=True)
     assert problems == []
     assert incremental.preview(state, after, SETTINGS, records) is None  # the indexes must list it: mkdocs_glue updates in full
+
+
+@pytest.mark.parametrize("after_checks", [0, 1, 3])
+def test_a_completion_asked_to_stop_gives_up_and_leaves_the_preview_stale(tmp_path: Path, after_checks: int) -> None:
+    """A newer edit needs the processor: the background completion stops at its next checkpoint
+    (after the graph, between overview pages) and the state it was given stays stale for the next."""
+    from peacetalks.site.render import Stopped
+
+    records = tmp_path / "records"
+    shutil.copytree(FIXTURES / "basic", records)
+    state, _ = incremental.update(None, check(records, cache=True)[0], SETTINGS, records)
+    _edited(records, 1)
+    quick = incremental.preview(state, check(records, cache=True)[0], SETTINGS, records)
+    assert quick is not None
+    asked = []
+
+    def stop() -> bool:
+        asked.append(1)
+        return len(asked) > after_checks
+
+    with pytest.raises(Stopped):
+        incremental.complete(quick[0], records, stop=stop)
+    assert len(asked) == after_checks + 1
+    assert not quick[0].complete
