@@ -142,7 +142,10 @@ def preview(previous: State | None, dataset: Dataset, settings: Settings, record
     if signatures.keys() != previous.texts.keys():
         return None
     before = previous.dataset
+    # Touched: a file whose signature changed, or that the check read (its data is there): a file
+    # saved again between the last check's read and the stat of its signature is read by this one.
     touched = {k for k, signature in signatures.items() if signature is None or signature != previous.signatures.get(k)}
+    touched |= {(r.collection, r.id) for r in dataset.all() if "data" in vars(r)}
     touched |= {
         ("sources", s)
         for s in dataset.source_texts.keys() | before.source_texts.keys()

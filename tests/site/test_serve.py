@@ -185,14 +185,31 @@ def test_a_preview_shows_the_edited_page_and_its_completion_equals_a_full_render
     full = render(after, SETTINGS, records_dir=records)
     assert shown.rendered.pages[page] == full.pages[page]
     assert not shown.complete
-    # Only the edited file was read again: every other record is the one parsed for the first render.
-    reused = [r for r in after.all() if r is before.records[r.collection][r.id]]
-    assert len(reused) == sum(1 for _ in after.all()) - 1
     done, _ = incremental.complete(shown, records)
     assert done.complete
     assert done.rendered.pages == full.pages
     assert done.rendered.files == full.files
     assert any(name in full.pages[p] for p in full.pages if p != page)  # a neighbour or an overview shows it too
+
+
+def test_a_preview_reads_no_file_the_check_did_not(tmp_path: Path) -> None:
+    """A demand's summary reworded: the check's cache reads only that file, and the preview takes the
+    records parsed for the first render for all the others."""
+    records = tmp_path / "records"
+    shutil.copytree(FIXTURES / "basic", records)
+    before, _ = check(records, cache=True)
+    state, _ = incremental.update(None, before, SETTINGS, records)
+    demand = records / "demands" / "cap-army.json"
+    demand.write_text(demand.read_text("utf-8").replace('"summary": "', '"summary": "Reworded. ', 1), "utf-8")
+    after, problems = check(records, cache=True)
+    assert problems == []
+    unread = {(r.collection, r.id) for r in after.all() if "data" not in vars(r)}
+    assert ("demands", "cap-army") not in unread and len(unread) >= 5
+    quick = incremental.preview(state, after, SETTINGS, records)
+    assert quick is not None and quick[1] == {"demands/cap-army.md"}
+    reused = {(r.collection, r.id) for r in after.all() if r is before.records[r.collection][r.id]}
+    assert reused == unread
+    assert "Reworded." in quick[0].rendered.pages["demands/cap-army.md"]
 
 
 def test_two_previews_before_a_completion_leave_nothing_stale(tmp_path: Path) -> None:
