@@ -3,6 +3,7 @@ a strict MkDocs build into `out`, then writes the data files into `out/data`."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -49,10 +50,11 @@ def build_site(dataset: Dataset, out: Path) -> list[Problem]:
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    from ..parallel import beside
+    from ..parallel import beside, can_fork
     from .mkdocs_glue import preloaded, settings
     from .render import render
 
+    callers_epoch = os.environ.get("SOURCE_DATE_EPOCH")  # the data files' dates come from it as `export` reads it
     with _epoch(dataset.root):
         config = load_config(str(CONFIG), site_dir=str(out), strict=True)
         rendered = render(dataset, settings(config), records_dir=dataset.root)
@@ -61,20 +63,24 @@ def build_site(dataset: Dataset, out: Path) -> list[Problem]:
         collector = _Collect()
         logger = logging.getLogger("mkdocs")
         logger.addHandler(collector)
-        aside = out / BESIDE
+        aside, in_worker = out / BESIDE, can_fork()
         try:
-            with beside(_write_data, dataset, aside) as data_written:
+            # In a worker process only: a thread would change the environment MkDocs is reading.
+            worker = beside(_write_data, dataset, aside, callers_epoch) if in_worker else contextlib.nullcontext(None)
+            with worker as data_written:
                 with preloaded(dataset, rendered):
                     config.plugins.on_startup(command="build", dirty=False)
                     try:
                         build(config)
                     finally:
                         config.plugins.on_shutdown()
-                error = data_written()
+                error = data_written() if data_written is not None else None
         except MkDocsException as exc:
             return _problems(dataset, collector.messages, str(exc))
         finally:
             logger.removeHandler(collector)
+    if not in_worker:
+        error = _write_data(dataset, aside, callers_epoch)  # after MkDocs, with the caller's environment
     if error is not None:
         raise error
     for name in sorted(os.listdir(aside)):
@@ -88,11 +94,17 @@ def build_site(dataset: Dataset, out: Path) -> list[Problem]:
 BESIDE = ".data-beside"
 
 
-def _write_data(dataset: Dataset, aside: Path) -> OSError | None:
+def _write_data(dataset: Dataset, aside: Path, epoch: str | None) -> OSError | None:
     """data/ (the exports), api/ and releases/ (from those data files) under `aside`; an OS error
-    comes back as a value, to be raised in the caller as itself."""
+    comes back as a value, to be raised in the caller as itself. In the worker, SOURCE_DATE_EPOCH is
+    the caller's again (`epoch`), not the one the site's build sets for MkDocs, so the files are
+    the bytes `build.py export` writes."""
     from ..export import write_exports
 
+    if epoch is None:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+    else:
+        os.environ["SOURCE_DATE_EPOCH"] = epoch
     try:
         write_exports(dataset, aside / "data")
         api.write_beside_data(dataset, aside)

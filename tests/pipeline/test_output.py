@@ -319,3 +319,25 @@ def test_a_full_disk_during_export_leaves_the_previous_export(small: Path, tmp_p
 
 def test_a_full_disk_during_build_leaves_the_previous_site(small: Path, tmp_path: Path) -> None:
     _fill_twice(small, tmp_path, "build")
+
+
+def test_a_build_beside_other_threads_writes_the_data_after_mkdocs_with_the_same_bytes(small: Path, tmp_path: Path) -> None:
+    """Where threads run (a server), the data files are not written in a worker thread during the
+    MkDocs build, whose SOURCE_DATE_EPOCH they would see: after it, the bytes `export` writes."""
+    import threading
+
+    from peacetalks import pipeline
+
+    release = threading.Event()
+    waiting = threading.Thread(target=release.wait)
+    waiting.start()
+    try:
+        assert threading.active_count() > 1
+        assert pipeline.build(small, tmp_path / "site") == []
+    finally:
+        release.set()
+        waiting.join()
+    exported = run_build("export", "--records", str(small), "--out", str(tmp_path / "data"))
+    assert exported.returncode == 0, exported.stderr
+    assert snapshot(tmp_path / "site" / "data") == snapshot(tmp_path / "data")
+    assert not (tmp_path / "site" / ".data-beside").exists()
