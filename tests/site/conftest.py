@@ -176,11 +176,7 @@ def rolled(dataset: Any, actors: list[str]) -> set[str]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     """Debian's Chromium driven by playwright, one per test module (the browser tests share it)."""
-    from playwright.sync_api import sync_playwright
+    from .screenshots import chromium
 
-    from .screenshots import ARGS
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched

@@ -10,7 +10,10 @@ import functools
 import http.server
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 SHOTS = {
     "demand.png": ("demands/ukraine-not-in-nato.html", None),
@@ -26,20 +29,37 @@ ARGS = [
 ]
 
 
+@contextmanager
+def chromium() -> Iterator[Any]:
+    """Debian's Chromium, launched by playwright, closed on the way out; and the thread playwright's
+    asyncio child watcher starts for its driver is waited for, so that no thread outlives the block
+    (a later test in the same process that forks only when it is the process's one thread, as
+    render.record_pages_of does, would otherwise find one and not fork)."""
+    from playwright.sync_api import sync_playwright
+
+    before = set(threading.enumerate())
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+    for thread in set(threading.enumerate()) - before:
+        thread.join(timeout=30)
+        assert not thread.is_alive(), f"{thread.name} outlived the browser"
+
+
 class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
 
 
 def main(site: Path, out: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     out.mkdir(parents=True, exist_ok=True)
     try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        with chromium() as browser:
             page = browser.new_page(viewport={"width": 1100, "height": 760})
             for name, (path, selector) in SHOTS.items():
                 page.goto(f"http://127.0.0.1:{server.server_port}/{path}", wait_until="networkidle")

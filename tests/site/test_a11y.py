@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from .conftest import html_pages
-from .screenshots import ARGS
+from .screenshots import chromium
 
 pytestmark = pytest.mark.browser
 
@@ -18,15 +18,13 @@ pytestmark = pytest.mark.browser
 @pytest.mark.parametrize("width", [1280, 390])
 def test_axe_finds_no_serious_violation_on_any_page(width: int, real_site: Path, serve: Callable[[Path], str]) -> None:
     from axe_playwright_python.sync_playwright import Axe
-    from playwright.sync_api import sync_playwright
 
     pages = [p.relative_to(real_site).as_posix() for p in html_pages(real_site)]
     assert len(pages) > 40, "the whole site, not a sample"
     base = serve(real_site)
     axe = Axe()
     found: list[tuple[str, str, str, list[Any]]] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+    with chromium() as browser:
         context = browser.new_context(viewport={"width": width, "height": 900})
         page = context.new_page()
         for path in pages:
@@ -34,5 +32,4 @@ def test_axe_finds_no_serious_violation_on_any_page(width: int, real_site: Path,
             for v in axe.run(page).response["violations"]:
                 if v["impact"] in ("serious", "critical"):
                     found.append((path, v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]))
-        browser.close()
     assert not found, found

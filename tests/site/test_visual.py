@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 
-from .screenshots import ARGS
 
 pytestmark = pytest.mark.browser
 
