@@ -171,8 +171,11 @@ def on_files(files: Files, config: Any) -> Files:
         if state is not None and _serve_cache is not None:
             _serve_state, _complete_after_build = state, not state.complete
             return _add_cached(files, config, rendered, _serve_cache)
-    for path, text in sorted(rendered.pages.items()):
-        _add(files, File.generated(config, path, content=text))
+    # Pages rendered by build_site are handed over: MkDocs' File holds each page's only copy, released
+    # once the page is converted (on_page_content). Under serve, the state keeps its own for the next edit.
+    pages = rendered.pages
+    for path in sorted(pages):
+        _add(files, File.generated(config, path, content=pages.pop(path) if _preloaded is not None else pages[path]))
     for path, data in sorted(rendered.files.items()):
         _add(files, File.generated(config, path, content=data))
     return files
@@ -306,6 +309,39 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
         return markdown
     page.meta["search"] = {"boost": COLLECTION_BOOST.get(collection, RECORD_BOOST)}
     return markdown
+
+
+def on_page_content(html_text: str, page: Any, config: Any, files: Any) -> str:
+    """Release a page's Markdown once it is converted: MkDocs holds every page between its two passes
+    (convert all, then write all), and nothing reads the Markdown again (a serve rebuild makes new Files)."""
+    page.markdown = ""  # not None: MkDocs reads a page without Markdown as one without a title
+    if page.file.generated_by is not None:
+        page.file.content_string = ""
+    return html_text
+
+
+# White space alone between two tags, with a line break in it; and, matched first so that they are
+# passed over whole, the elements whose white space is kept (pre, textarea) or is code (script, style).
+_BLANK_BETWEEN_TAGS = re.compile(r"<(pre|textarea|script|style)\b.*?</\1>|(?<=>)[ \t\n]*\n[ \t\n]*(?=<)", re.DOTALL | re.IGNORECASE)
+
+
+def trim_indentation(page_html: str) -> str:
+    """The page without the theme's indentation and blank lines (12% of a page's bytes): white space
+    alone between two tags, with a line break in it, becomes that one line break, which the browser
+    reads as it read the run (one collapsible space); pre, textarea, script and style are left whole."""
+    return _BLANK_BETWEEN_TAGS.sub(lambda match: match.group(0) if match.group(1) else "\n", page_html)
+
+
+def on_post_page(output: str, page: Any, config: Any) -> str:
+    """The written page, without the theme's indentation; and the page's HTML released: the page
+    is written, and only it read its HTML (the search index took its text before the template ran)."""
+    page.content = None
+    return trim_indentation(output)
+
+
+def on_post_template(output: str, template_name: str, config: Any) -> str:
+    """The theme's own pages (404.html) without its indentation too."""
+    return trim_indentation(output) if template_name.endswith(".html") else output
 
 
 def search_names(data: dict[str, Any], name: str = "") -> list[str]:

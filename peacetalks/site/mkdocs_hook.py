@@ -13,11 +13,25 @@ if _REPO not in sys.path:
 from peacetalks.site.mkdocs_glue import (  # noqa: E402
     on_config,
     on_files,
+    on_page_content,
     on_page_markdown,
     on_post_build,
+    on_post_page,
+    on_post_template,
     on_serve,
     on_shutdown,
     on_startup,
 )
 
-__all__ = ["on_config", "on_files", "on_page_markdown", "on_post_build", "on_serve", "on_shutdown", "on_startup"]
+__all__ = [
+    "on_config",
+    "on_files",
+    "on_page_content",
+    "on_page_markdown",
+    "on_post_build",
+    "on_post_page",
+    "on_post_template",
+    "on_serve",
+    "on_shutdown",
+    "on_startup",
+]
