@@ -320,16 +320,29 @@ def on_page_content(html_text: str, page: Any, config: Any, files: Any) -> str:
     return html_text
 
 
-# White space alone between two tags, with a line break in it; and, matched first so that they are
-# passed over whole, the elements whose white space is kept (pre, textarea) or is code (script, style).
-_BLANK_BETWEEN_TAGS = re.compile(r"<(pre|textarea|script|style)\b.*?</\1>|(?<=>)[ \t\n]*\n[ \t\n]*(?=<)", re.DOTALL | re.IGNORECASE)
+# The elements whose white space is kept (pre, textarea) or is code (script, style); and white space
+# alone between two tags, with a line break in it.
+_KEPT = re.compile(r"<(pre|textarea|script|style)\b.*?</\1>", re.DOTALL | re.IGNORECASE)
+_BLANK_BETWEEN_TAGS = re.compile(r">[ \t\n]*\n[ \t\n]*<")
+_HELD = "\x00"  # stands for a kept element while the rest is trimmed
 
 
 def trim_indentation(page_html: str) -> str:
     """The page without the theme's indentation and blank lines (12% of a page's bytes): white space
     alone between two tags, with a line break in it, becomes that one line break, which the browser
-    reads as it read the run (one collapsible space); pre, textarea, script and style are left whole."""
-    return _BLANK_BETWEEN_TAGS.sub(lambda match: match.group(0) if match.group(1) else "\n", page_html)
+    reads as it read the run (one collapsible space); pre, textarea, script and style are left whole.
+    (A page with a NUL character in it, which no page has, is left as it is.)"""
+    if _HELD in page_html:
+        return page_html
+    kept: list[str] = []
+
+    def hold(match: re.Match[str]) -> str:
+        kept.append(match.group(0))
+        return _HELD
+
+    held = _KEPT.sub(hold, page_html).replace(_HELD, f"<{_HELD}>")  # a tag to the trimming, as the element was
+    parts = _BLANK_BETWEEN_TAGS.sub(">\n<", held).split(f"<{_HELD}>")
+    return "".join(part + element for part, element in zip(parts, [*kept, ""], strict=True))
 
 
 def on_post_page(output: str, page: Any, config: Any) -> str:

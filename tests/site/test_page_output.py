@@ -56,6 +56,7 @@ def test_no_page_keeps_the_theme_indentation(real_site: Path) -> None:
         ("<script>let s = `a>\n   <b`;</script>\n    <script>1</script>", "<script>let s = `a>\n   <b`;</script>\n<script>1</script>"),
         ("<style>a>\n  <b</style>", "<style>a>\n  <b</style>"),
         ("<prefix>\n  <x>", "<prefix>\n<x>"),  # not a pre element
+        ("<p>\x00</p>\n  <p>", "<p>\x00</p>\n  <p>"),  # left as it is
     ],
 )
 def test_trimming_leaves_text_and_kept_elements(before: str, after: str) -> None:
