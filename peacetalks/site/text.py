@@ -26,6 +26,7 @@ import posixpath
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
@@ -81,6 +82,18 @@ _PAGE = nh3.Cleaner(
 
 def md_text(value: str) -> Markup:
     """One line of plain text, inert in Markdown and HTML (whitespace collapsed)."""
+    return _short_md_text(value) if len(value) <= SHORT else _md_text(value)
+
+
+SHORT = 160  # a name or a label, printed on many pages: reduced once (a paragraph is seldom repeated)
+
+
+@lru_cache(maxsize=1 << 16)
+def _short_md_text(value: str) -> Markup:
+    return _md_text(value)
+
+
+def _md_text(value: str) -> Markup:
     text = _WS.sub(" ", value).strip().translate(_ENTITIES)
     return Markup(_LEADING.sub(lambda m: "".join(f"&#{ord(c)};" for c in m.group()), text))
 
@@ -108,6 +121,7 @@ def html_block(html: str) -> Markup:
     return Markup(f'\n<div class="peacetalks-html">{body}</div>\n\n')
 
 
+@lru_cache(maxsize=1 << 16)
 def url_attr(url: str) -> str:
     """A URL made safe as a Markdown link destination and an HTML attribute value."""
     return quote(url, safe="/:?=&%#@!$+,;~-._*")

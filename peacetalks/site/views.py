@@ -78,6 +78,17 @@ def relative(page: str, target: str) -> str:
     return "/".join([".."] * (len(here) - common) + there[common:])
 
 
+@lru_cache(maxsize=1 << 16)
+def _addresses(directory: str, key: Key, anchor: str, directory_urls: bool) -> tuple[Markup, Markup]:
+    """A record page's address from a page in `directory`, for Markdown and for HTML: every page of
+    a directory links to a record by the same two, so they are worked out once."""
+    page = f"{directory}/index.md" if directory else "index.md"  # `relative` reads only the directory
+    fragment = f"#{anchor}" if anchor else ""
+    url = relative(page, page_path(key))
+    href = relative(page, output_path(page_path(key), directory_urls))
+    return Markup(url_attr(url + fragment)), Markup(url_attr(href + fragment))
+
+
 def occasion_anchor(occasion_id: str) -> str:
     """The id of an occasion on its demand's page (occasion ids are slugs: safe in a URL and an id)."""
     return f"occasion-{occasion_id}"
@@ -212,15 +223,8 @@ class Site:
 
     def link(self, page: str, key: Key, *, anchor: str = "") -> dict[str, Any]:
         """A link to a record's page: `url` for Markdown (MkDocs resolves the .md), `href` for raw HTML."""
-        fragment = f"#{anchor}" if anchor else ""
-        url = relative(page, page_path(key))
-        href = relative(page, output_path(page_path(key), self.settings.directory_urls))
-        return {
-            "url": Markup(url_attr(url + fragment)),
-            "href": Markup(url_attr(href + fragment)),
-            "label": self.record(key).label,
-            "id": key[1],
-        }
+        url, href = _addresses(page.rpartition("/")[0], key, anchor, self.settings.directory_urls)
+        return {"url": url, "href": href, "label": self.record(key).label, "id": key[1]}
 
     def links(self, page: str, collection: str, ids: Any) -> list[dict[str, Any]]:
         return [self.link(page, (collection, i)) for i in ids or [] if i in self.dataset.records[collection]]
