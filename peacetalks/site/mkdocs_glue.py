@@ -320,18 +320,21 @@ def on_page_content(html_text: str, page: Any, config: Any, files: Any) -> str:
     return html_text
 
 
-# The elements whose white space is kept (pre, textarea) or is code (script, style); and white space
-# alone between two tags, with a line break in it.
-_KEPT = re.compile(r"<(pre|textarea|script|style)\b.*?</\1>", re.DOTALL | re.IGNORECASE)
-_BLANK_BETWEEN_TAGS = re.compile(r">[ \t\n]*\n[ \t\n]*<")
+# The elements whose white space shows (pre, textarea; code, kbd and samp, which Material sets in
+# pre-wrap) or is code (script, style); and the runs of white space with a line break in them that
+# begin a text, after a tag's `>`, or end one, before a tag's `<` (neither is ever inside an
+# attribute value: a line break in a generated one is written &#10;).
+_KEPT = re.compile(r"<(pre|textarea|script|style|code|kbd|samp)\b.*?</\1>", re.DOTALL | re.IGNORECASE)
+_OPENING_RUN = re.compile(r">[ \t]*\n[ \t\n]*")
+_CLOSING_RUN = re.compile(r"\n[ \t\n]*<")
 _HELD = "\x00"  # stands for a kept element while the rest is trimmed
 
 
 def trim_indentation(page_html: str) -> str:
-    """The page without the theme's indentation and blank lines (12% of a page's bytes): white space
-    alone between two tags, with a line break in it, becomes that one line break, which the browser
-    reads as it read the run (one collapsible space); pre, textarea, script and style are left whole.
-    (A page with a NUL character in it, which no page has, is left as it is.)"""
+    """The page without the theme's indentation and blank lines (15% of a page's bytes): a run of
+    white space with a line break in it, at the start or the end of a text, becomes that one line
+    break, which the browser reads as it read the run (collapsible white space); the elements of
+    `_KEPT` are left whole. (A page with a NUL character in it, which no page has, is left as it is.)"""
     if _HELD in page_html:
         return page_html
     kept: list[str] = []
@@ -341,7 +344,8 @@ def trim_indentation(page_html: str) -> str:
         return _HELD
 
     held = _KEPT.sub(hold, page_html).replace(_HELD, f"<{_HELD}>")  # a tag to the trimming, as the element was
-    parts = _BLANK_BETWEEN_TAGS.sub(">\n<", held).split(f"<{_HELD}>")
+    trimmed = _CLOSING_RUN.sub("\n<", _OPENING_RUN.sub(">\n", held))
+    parts = trimmed.split(f"<{_HELD}>")
     return "".join(part + element for part, element in zip(parts, [*kept, ""], strict=True))
 
 
