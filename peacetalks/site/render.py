@@ -14,7 +14,7 @@ from functools import cache
 from html import escape
 from pathlib import Path
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ParamSpec
 
 import jinja2
 from markupsafe import Markup
@@ -40,10 +40,12 @@ from .views import (
     occasion_style,
     page_path,
     relative,
+    release_caches,
     sort_key,
     status_label,
 )
 
+_P = ParamSpec("_P")
 DICTIONARY_PAGE = "data-dictionary.md"  # generated with the other pages, never committed to docs/
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -136,6 +138,20 @@ def _page_url(settings: Settings) -> Any:
     return url
 
 
+def _releasing_caches(function: Callable[_P, Rendered]) -> Callable[_P, Rendered]:
+    """The render, with the caches it fills emptied when it is done (views.release_caches)."""
+
+    @functools.wraps(function)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> Rendered:
+        try:
+            return function(*args, **kwargs)
+        finally:
+            release_caches()
+
+    return wrapper
+
+
+@_releasing_caches
 def render(
     dataset: Dataset,
     settings: Settings,

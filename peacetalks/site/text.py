@@ -82,14 +82,14 @@ _PAGE = nh3.Cleaner(
 
 def md_text(value: str) -> Markup:
     """One line of plain text, inert in Markdown and HTML (whitespace collapsed)."""
-    return _short_md_text(value) if len(value) <= SHORT else _md_text(value)
+    return short_md_text(value) if len(value) <= SHORT else _md_text(value)
 
 
 SHORT = 160  # a name or a label, printed on many pages: reduced once (a paragraph is seldom repeated)
 
 
 @lru_cache(maxsize=1 << 16)
-def _short_md_text(value: str) -> Markup:
+def short_md_text(value: str) -> Markup:
     return _md_text(value)
 
 

@@ -18,6 +18,7 @@ from ..collections import COLLECTIONS, index_page
 from ..load import Dataset, Record
 from ..schemas import load_schemas, resolve, schema_at
 from . import cite, sourcetext
+from . import text as text_module
 from .api import ROOT as API_ROOT
 from .cite import Edition
 from .graph import SHOWS, Graph, Key
@@ -87,6 +88,13 @@ def _addresses(directory: str, key: Key, anchor: str, directory_urls: bool) -> t
     url = relative(page, page_path(key))
     href = relative(page, output_path(page_path(key), directory_urls))
     return Markup(url_attr(url + fragment)), Markup(url_attr(href + fragment))
+
+
+def release_caches() -> None:
+    """Empty the caches a render fills (addresses, labels, URLs): MkDocs, which runs after it, needs
+    the memory more (its peak is at the end of its build, with every page's search text held)."""
+    for cached in (_addresses, relative, text_module.url_attr, text_module.short_md_text):
+        cached.cache_clear()
 
 
 def occasion_anchor(occasion_id: str) -> str:
