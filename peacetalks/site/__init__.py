@@ -52,6 +52,7 @@ def build_site(dataset: Dataset, out: Path) -> list[Problem]:
 
     from ..parallel import beside, can_fork
     from .mkdocs_glue import preloaded, settings
+    from .pagesplit import two_cores
     from .render import render
 
     callers_epoch = os.environ.get("SOURCE_DATE_EPOCH")  # the data files' dates come from it as `export` reads it
@@ -68,7 +69,7 @@ def build_site(dataset: Dataset, out: Path) -> list[Problem]:
             # In a worker process only: a thread would change the environment MkDocs is reading.
             worker = beside(_write_data, dataset, aside, callers_epoch) if in_worker else contextlib.nullcontext(None)
             with worker as data_written:
-                with preloaded(dataset, rendered):
+                with preloaded(dataset, rendered), two_cores():
                     config.plugins.on_startup(command="build", dirty=False)
                     try:
                         build(config)

@@ -27,7 +27,7 @@ from mkdocs.structure.files import File, Files
 
 from ..load import Dataset
 from ..problems import Problem
-from . import api, feed, incremental, rawblocks
+from . import api, feed, incremental, pagesplit, rawblocks
 from .render import Rendered, Stopped, render
 from .views import Settings
 
@@ -374,6 +374,7 @@ def search_names(data: dict[str, Any], name: str = "") -> list[str]:
 
 @event_priority(50)  # before the search plugin writes its index
 def on_post_build(config: Any) -> None:
+    pagesplit.finish(config)  # the pages written on the second core: their search entries, their warnings
     if _serve_cache is not None:
         _merge_search_index(config)
     _trim_search_index(config)
