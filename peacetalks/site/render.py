@@ -9,11 +9,12 @@ import datetime as dt
 import functools
 import posixpath
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from html import escape
 from pathlib import Path
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, ParamSpec
 
 import jinja2
@@ -180,12 +181,39 @@ def render(
     env = environment()
     out = Rendered()
     chosen = list(dataset.all()) if only is None else [dataset.records[c][i] for c, i in sorted(only)]
-    for page, text, redirects in record_pages_of(site, env, chosen):
-        out.pages[page] = text
-        out.files.update(redirects)
     if not overviews:
+        _add_record_pages(out, record_pages_of(site, env, chosen))
         out.problems = _link_problems(dataset, renderer)
         return out
+    # The overview pages are rendered while the second core renders its share of the record pages
+    # (the larger one, so that both end together); the record pages go first, as in one process.
+    with record_pages_beside(site, env, chosen, CHILD_SHARE_WITH_OVERVIEWS) as records_rendered:
+        overview = _overview_pages(site, env, records_dir, changelog, settings, stop)
+    _add_record_pages(out, records_rendered())
+    out.pages.update(overview.pages)
+    out.files.update(overview.files)
+    out.problems = _link_problems(dataset, renderer)
+    return out
+
+
+def _add_record_pages(out: Rendered, pages: list[RecordPage]) -> None:
+    for page, text, redirects in pages:
+        out.pages[page] = text
+        out.files.update(redirects)
+
+
+def _overview_pages(
+    site: Site,
+    env: jinja2.Environment,
+    records_dir: Path,
+    changelog: Path | None,
+    settings: Settings,
+    stop: Callable[[], bool] | None,
+) -> Rendered:
+    """Every page that is not a record's, and the files they come with."""
+    dataset, renderer = site.dataset, site.renderer
+    out = Rendered()
+
     def checkpoint() -> None:
         if stop is not None and stop():
             raise Stopped
@@ -231,7 +259,6 @@ def render(
     in_repository = functools.partial(_repository_file, settings)
     body = renderer.html(text, "changelog.md", "CHANGELOG.md\0", min_heading=2, elsewhere=in_repository) if text else None
     out.pages["changelog.md"] = env.get_template("changelog.md.j2").render({"body": body})
-    out.problems = _link_problems(dataset, renderer)
     return out
 
 
@@ -243,20 +270,50 @@ RecordPage = tuple[str, str, dict[str, bytes]]  # page path, its Markdown, its r
 SPLIT_FROM = 1_000  # record pages: from this many, every other one is rendered in a forked process
 
 
+CHILD_SHARE_WITH_OVERVIEWS = 2 / 3  # of the record pages, when this process renders the overview pages meanwhile
+
+
 def record_pages_of(site: Site, env: jinja2.Environment, records: list[Record]) -> list[RecordPage]:
-    """Each record's page and redirects, in the order given. From SPLIT_FROM records, every other one
-    is rendered beside the caller (peacetalks/parallel.py) and the two halves merged in order, so
-    the pages are the same as from one process; the link problems found there join the renderer's."""
+    """Each record's page and redirects, in the order given (half of them on the second core)."""
+    with record_pages_beside(site, env, records, 0.5) as pages:
+        pass
+    return pages()
+
+
+def rendered_beside(count: int, share: float) -> list[bool]:
+    """Which of `count` record pages are rendered beside: `share` of them, spread evenly."""
+    return [int((n + 1) * share) > int(n * share) for n in range(count)]
+
+
+@contextmanager
+def record_pages_beside(site: Site, env: jinja2.Environment, records: list[Record], share: float) -> Iterator[Callable[[], list[RecordPage]]]:
+    """Each record's page and redirects, in the order given: yields a function that returns them.
+
+    From SPLIT_FROM records, `share` of them, spread evenly, are rendered beside the caller
+    (peacetalks/parallel.py), which renders the rest before it yields and may render other pages
+    in the block meanwhile; the two parts are merged in order, so the pages are the same as from
+    one process, and the link problems found beside join the renderer's."""
     from ..parallel import beside, can_fork
 
     if len(records) < SPLIT_FROM or not can_fork():
-        return _record_pages(site, env, records)[0]
-    with beside(_record_pages, site, env, records[1::2]) as other:
-        mine = _record_pages(site, env, records[0::2])[0]
-        theirs, problems = other()
-    site.renderer.problems.extend(problems)
-    merged = [page for pair in zip(mine, theirs) for page in pair]
-    return merged + mine[len(theirs) :]
+        pages = _record_pages(site, env, records)[0]
+        yield lambda: pages
+        return
+    theirs_at = rendered_beside(len(records), share)
+    with beside(_record_pages, site, env, [r for r, theirs in zip(records, theirs_at, strict=True) if theirs]) as other:
+        mine = iter(_record_pages(site, env, [r for r, theirs in zip(records, theirs_at, strict=True) if not theirs])[0])
+        collected: list[RecordPage] = []
+
+        def merged() -> list[RecordPage]:
+            if not collected:
+                pages, problems = other()
+                site.renderer.problems.extend(problems)
+                from_child = iter(pages)
+                collected.extend(next(from_child) if theirs else next(mine) for theirs in theirs_at)
+            return collected
+
+        yield merged
+        merged()  # waited for inside the block: `beside` ends the child on the way out
 
 
 def _record_pages(site: Site, env: jinja2.Environment, records: list[Record]) -> tuple[list[RecordPage], list[LinkProblem]]:

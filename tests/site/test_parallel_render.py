@@ -40,10 +40,11 @@ def test_a_link_problem_found_in_the_worker_is_reported(tmp_path: Path, monkeypa
     records = tmp_path / "records"
     shutil.copytree(RECORDS, records)
     dataset, _ = check(records)
-    # Every other record is rendered in the worker: break a link in one at an odd place and one at an even place.
-    chosen = [r for r in dataset.all() if r.collection == "demands"][:2]
-    order = [(r.collection, r.id) for r in dataset.all()]
-    assert {order.index((r.collection, r.id)) % 2 for r in chosen} == {0, 1}
+    # Break a link in a demand the worker renders and in one this process renders.
+    beside = render_module.rendered_beside(len(list(dataset.all())), render_module.CHILD_SHARE_WITH_OVERVIEWS)
+    places = {(r.collection, r.id): n for n, r in enumerate(dataset.all())}
+    demands = [r for r in dataset.all() if r.collection == "demands"]
+    chosen = [next(r for r in demands if beside[places[(r.collection, r.id)]] is side) for side in (True, False)]
     for record in chosen:
         path = Path(record.path)
         text = path.read_text("utf-8")
@@ -80,3 +81,12 @@ def test_raw_blocks_come_out_as_python_markdowns_own_parser_leaves_them(monkeypa
 def test_raw_blocks_edge_cases_match_python_markdown(text: str) -> None:
     plain = markdown.Markdown(extensions=["tables", "toc"]).convert(text)
     assert markdown.Markdown(extensions=["tables", "toc", "peacetalks.site.rawblocks"]).convert(text) == plain
+
+
+@pytest.mark.parametrize(("count", "share"), [(10, 0.5), (10_000, 2 / 3), (7, 2 / 3), (1, 0.5)])
+def test_the_share_rendered_beside_is_spread_evenly(count: int, share: float) -> None:
+    beside = render_module.rendered_beside(count, share)
+    assert len(beside) == count
+    assert sum(beside) == int(count * share)
+    for start in range(0, count - 30, 30):  # every run of 30 pages has its share, give or take one
+        assert abs(sum(beside[start : start + 30]) - 30 * share) <= 1
