@@ -311,6 +311,11 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     return markdown
 
 
+def on_nav(nav: Any, config: Any, files: Files) -> Any:
+    pagesplit.navigation(nav)  # for the pages converted and written on the second core
+    return nav
+
+
 def on_page_content(html_text: str, page: Any, config: Any, files: Any) -> str:
     """Release a page's Markdown once it is converted: MkDocs holds every page between its two passes
     (convert all, then write all), and nothing reads the Markdown again (a serve rebuild makes new Files)."""

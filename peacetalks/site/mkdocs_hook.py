@@ -13,6 +13,7 @@ if _REPO not in sys.path:
 from peacetalks.site.mkdocs_glue import (  # noqa: E402
     on_config,
     on_files,
+    on_nav,
     on_page_content,
     on_page_markdown,
     on_post_build,
@@ -25,7 +26,7 @@ from peacetalks.site.mkdocs_glue import (  # noqa: E402
 
 __all__ = [
     "on_config",
-    "on_files",
+    "on_files", "on_nav",
     "on_page_content",
     "on_page_markdown",
     "on_post_build",

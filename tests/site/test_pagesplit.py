@@ -1,6 +1,6 @@
-"""MkDocs' writing of the pages split across two processes (pagesplit.py) writes the site one
-process writes, byte for byte (search index included), and a warning logged while the child
-writes a page fails the build as it would in one process."""
+"""MkDocs' two passes over the record pages split across two processes (pagesplit.py) write the
+site one process writes, byte for byte (search index included), and a warning logged while the
+child converts or writes a page fails the build as it would in one process, once."""
 
 from __future__ import annotations
 
@@ -38,22 +38,26 @@ def test_pages_written_on_two_cores_are_the_site_of_one(tmp_path: Path, monkeypa
     assert [name for name in one if one[name] != two[name]] == []
 
 
-def test_a_warning_while_the_child_writes_a_page_fails_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("stage", ["_populate_page", "_build_page"])
+def test_a_warning_while_the_child_converts_or_writes_a_page_fails_the_build(stage: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import mkdocs.commands.build as mkdocs_build
 
-    original = mkdocs_build._build_page
+    original = getattr(mkdocs_build, stage)
     warned: set[str] = set()
 
-    def build_page(page: Any, config: Any, doc_files: Any, *args: Any, **kwargs: Any) -> None:
-        original(page, config, doc_files, *args, **kwargs)
-        if list(doc_files).index(page.file) % 2:  # a page the child writes
-            logging.getLogger("mkdocs.test").warning("odd page %s", page.file.src_uri)
+    def wrapped(page: Any, config: Any, files: Any, *args: Any, **kwargs: Any) -> None:
+        original(page, config, files, *args, **kwargs)
+        order = [f.src_uri for f in (files.documentation_pages() if stage == "_populate_page" else files)]
+        logging.getLogger("mkdocs.test").warning("page %s", page.file.src_uri)
+        if order.index(page.file.src_uri) % 2 and page.file.inclusion.is_not_in_nav():  # a page the child does
             warned.add(page.file.src_uri)  # in the child's memory only
 
-    monkeypatch.setattr(mkdocs_build, "_build_page", build_page)
+    monkeypatch.setattr(mkdocs_build, stage, wrapped)
     monkeypatch.setattr(pagesplit, "SPLIT_FROM", 2)
     dataset, _ = check(RECORDS)
     problems = build_site(dataset, tmp_path / "site")
-    assert not warned  # the child wrote those pages
-    reported = [p.message for p in problems if "odd page" in p.message]
-    assert len(reported) == len(set(reported)) > 10  # each once, from the child, as problems of the build
+    assert not warned  # the child did those pages
+    reported = [p.message.removeprefix("site build: ") for p in problems if "site build: page " in p.message]
+    assert len(reported) == len(set(reported))  # each page's once: the navigation's pages, converted in both, too
+    assert {f"page {r.collection}/{r.id}.md" for r in dataset.all()} <= set(reported)  # the child's pages' among them
+    assert pagesplit.written_beside > 10
