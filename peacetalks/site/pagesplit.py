@@ -56,12 +56,24 @@ def _included(files: Any) -> list[Any]:
     return list(files.documentation_pages(inclusion=InclusionLevel.is_included))  # as `mkdocs build` reads them
 
 
-def _both_passes(split: _Split, config: Any, files: Any) -> tuple[dict[int, Entries], dict[str, Anchors], Logged]:
-    """In the child: convert the navigation's pages and the chosen ones, then write the chosen ones."""
-    from mkdocs.structure.pages import Page
-
+def _both_passes(split: _Split, config: Any, files: Any) -> tuple[dict[int, Entries], dict[str, Anchors], Logged, OSError | None]:
+    """In the child: the chosen pages' results; an OS error (a full disk) comes back as a value, to
+    be raised in this process as itself, as MkDocs would raise it here."""
     capture = _Capture()
     logging.getLogger("mkdocs").addHandler(capture)
+    try:
+        added, anchors = _in_child(split, config, files, capture)
+    except OSError as exc:
+        return {}, {}, capture.logged, exc
+    finally:
+        logging.getLogger("mkdocs").removeHandler(capture)
+    return added, anchors, capture.logged, None
+
+
+def _in_child(split: _Split, config: Any, files: Any, capture: _Capture) -> tuple[dict[int, Entries], dict[str, Anchors]]:
+    """Convert the navigation's pages and the chosen ones, then write the chosen ones, as MkDocs would."""
+    from mkdocs.structure.pages import Page
+
     pages = _included(files)
     for file in pages:
         if file.src_uri in split.theirs or not file.inclusion.is_not_in_nav():
@@ -83,8 +95,7 @@ def _both_passes(split: _Split, config: Any, files: Any) -> tuple[dict[int, Entr
         if file.src_uri in split.theirs:
             links = file.page.links_to_anchors
             anchors[file.src_uri] = (file.page.present_anchor_ids, {t.src_uri: a for t, a in links.items()} if links is not None else None)
-    logging.getLogger("mkdocs").removeHandler(capture)
-    return added, anchors, capture.logged
+    return added, anchors
 
 
 class _Split:
@@ -128,11 +139,13 @@ class _Split:
 
     def _collect(self) -> None:
         """The child's results: its warnings logged here, its pages' anchors on them."""
-        added, anchors, logged = self.child()
+        added, anchors, logged, error = self.child()
         self.child = None
         self.stack.close()
         for name, level, message in logged:
             logging.getLogger(name).log(level, message)
+        if error is not None:
+            raise error
         for src_uri, (present, links) in anchors.items():
             page = self.files.get_file_from_path(src_uri).page
             page.present_anchor_ids = present

@@ -61,3 +61,25 @@ def test_a_warning_while_the_child_converts_or_writes_a_page_fails_the_build(sta
     assert len(reported) == len(set(reported))  # each page's once: the navigation's pages, converted in both, too
     assert {f"page {r.collection}/{r.id}.md" for r in dataset.all()} <= set(reported)  # the child's pages' among them
     assert pagesplit.written_beside > 10
+
+
+def test_a_full_disk_while_the_child_writes_a_page_is_raised_as_itself(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As MkDocs raises it in one process: build.py then reports it, naming the output, and swaps nothing in."""
+    import errno
+    import os
+
+    import mkdocs.utils
+
+    parent, original = os.getpid(), mkdocs.utils.write_file
+
+    def write_file(content: bytes, output_path: str) -> None:
+        if os.getpid() != parent and "/demands/" in output_path:
+            raise OSError(errno.ENOSPC, "No space left on device", output_path)
+        original(content, output_path)
+
+    monkeypatch.setattr(mkdocs.utils, "write_file", write_file)
+    monkeypatch.setattr(pagesplit, "SPLIT_FROM", 2)
+    dataset, _ = check(RECORDS)
+    with pytest.raises(OSError) as raised:
+        build_site(dataset, tmp_path / "site")
+    assert raised.value.errno == errno.ENOSPC and "/demands/" in str(raised.value.filename)
