@@ -28,6 +28,7 @@ from mkdocs.structure.files import File, Files
 from ..load import Dataset
 from ..problems import Problem
 from . import api, feed, incremental, pagesplit, rawblocks
+from .pagetrim import trim_indentation
 from .render import Rendered, Stopped, render
 from .views import Settings
 
@@ -325,35 +326,6 @@ def on_page_content(html_text: str, page: Any, config: Any, files: Any) -> str:
     return html_text
 
 
-# The elements whose white space shows (pre, textarea; code, kbd and samp, which Material sets in
-# pre-wrap) or is code (script, style); and the runs of white space with a line break in them that
-# begin a text, after a tag's `>`, or end one, before a tag's `<` (neither is ever inside an
-# attribute value: a line break in a generated one is written &#10;).
-_KEPT = re.compile(r"<(pre|textarea|script|style|code|kbd|samp)\b.*?</\1>", re.DOTALL | re.IGNORECASE)
-_OPENING_RUN = re.compile(r">[ \t]*\n[ \t\n]*")
-_CLOSING_RUN = re.compile(r"\n[ \t\n]*<")
-_HELD = "\x00"  # stands for a kept element while the rest is trimmed
-
-
-def trim_indentation(page_html: str) -> str:
-    """The page without the theme's indentation and blank lines (15% of a page's bytes): a run of
-    white space with a line break in it, at the start or the end of a text, becomes that one line
-    break, which the browser reads as it read the run (collapsible white space); the elements of
-    `_KEPT` are left whole. (A page with a NUL character in it, which no page has, is left as it is.)"""
-    if _HELD in page_html:
-        return page_html
-    kept: list[str] = []
-
-    def hold(match: re.Match[str]) -> str:
-        kept.append(match.group(0))
-        return _HELD
-
-    held = _KEPT.sub(hold, page_html).replace(_HELD, f"<{_HELD}>")  # a tag to the trimming, as the element was
-    trimmed = _CLOSING_RUN.sub("\n<", _OPENING_RUN.sub(">\n", held))
-    parts = trimmed.split(f"<{_HELD}>")
-    return "".join(part + element for part, element in zip(parts, [*kept, ""], strict=True))
-
-
 def on_post_page(output: str, page: Any, config: Any) -> str:
     """The written page, without the theme's indentation; and the page's HTML released: the page
     is written, and only it read its HTML (the search index took its text before the template ran)."""
@@ -379,7 +351,7 @@ def search_names(data: dict[str, Any], name: str = "") -> list[str]:
 
 @event_priority(50)  # before the search plugin writes its index
 def on_post_build(config: Any) -> None:
-    pagesplit.finish(config)  # the pages written on the second core: their search entries, their warnings
+    pagesplit.finish(config)  # the search entries of the pages written on the second core, in page order
     if _serve_cache is not None:
         _merge_search_index(config)
     _trim_search_index(config)

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from peacetalks.site import mkdocs_glue
-from peacetalks.site.mkdocs_glue import trim_indentation
+from peacetalks.site.pagetrim import trim_indentation
 
 from .conftest import Page, html_pages, parse
 
