@@ -62,17 +62,6 @@ def _describe(table: tables.Table) -> str:
 DOWNLOADS: list[tuple[str, str]] = _downloads()
 
 
-def _write_sqlite(path: Path, every: list[tables.Table], rows: tables.Rows, about: dict[str, str]) -> OSError | None:
-    """The database and its Datasette metadata: an OS error comes back as a value, to be raised after
-    the workbook's worker has finished."""
-    try:
-        sqlite.write_sqlite(path, every, rows, about)
-        sqlite.write_metadata(path.with_name(METADATA), every, about["version"], about["created"])
-    except OSError as exc:
-        return exc
-    return None
-
-
 def _write_workbook(path: Path, every: list[tables.Table], rows: tables.Rows, version: str, stamp: str) -> OSError | None:
     """In the worker, the workbook (its time is the export's largest share): an OS error comes back as a value."""
     try:
@@ -110,7 +99,8 @@ def write_exports(dataset: Dataset, out: Path) -> None:
             write_parquet(out / f"{table.name}.parquet", table, rows[table.name])
         files.write_dataset_json(out / DATASET_JSON, dataset, header)
         files.write_json(out / DATAPACKAGE, package.datapackage(dataset, every, paths, version, stamp))
-        failed = [_write_sqlite(out / SQLITE, every, rows, about), workbook()]
-    for error in failed:
-        if error is not None:
-            raise error
+        sqlite.write_sqlite(out / SQLITE, every, rows, about)
+        sqlite.write_metadata(out / METADATA, every, version, stamp)
+        error = workbook()
+    if error is not None:
+        raise error

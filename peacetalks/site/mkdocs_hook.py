@@ -26,7 +26,8 @@ from peacetalks.site.mkdocs_glue import (  # noqa: E402
 
 __all__ = [
     "on_config",
-    "on_files", "on_nav",
+    "on_files",
+    "on_nav",
     "on_page_content",
     "on_page_markdown",
     "on_post_build",

@@ -56,6 +56,14 @@ def _included(files: Any) -> list[Any]:
     return list(files.documentation_pages(inclusion=InclusionLevel.is_included))  # as `mkdocs build` reads them
 
 
+def _write(build_page: Any, page: Any, config: Any, doc_files: Sequence[Any], nav: Any, env: Any, excluded: bool) -> Entries:
+    """Write one page as MkDocs does; what it added to the search index."""
+    index = _index(config)
+    before = len(index.entries) if index is not None else 0
+    build_page(page, config, doc_files, nav, env, False, excluded=excluded)
+    return index.entries[before:] if index is not None else []
+
+
 def _both_passes(split: _Split, config: Any, files: Any) -> tuple[dict[int, Entries], dict[str, Anchors], Logged, OSError | None]:
     """In the child: the chosen pages' results; an OS error (a full disk) comes back as a value, to
     be raised in this process as itself, as MkDocs would raise it here."""
@@ -83,13 +91,11 @@ def _in_child(split: _Split, config: Any, files: Any, capture: _Capture) -> tupl
             split.populate(file.page, config, files, False)
     capture.on = True
     env = config.plugins.on_env(config.theme.get_env(), config=config, files=files)  # as `mkdocs build` makes it
-    index = _index(config)
-    added: dict[int, Entries] = {}
-    for place, file in enumerate(pages):
-        if file.src_uri in split.theirs:
-            before = len(index.entries) if index is not None else 0
-            split.build(file.page, config, pages, split.nav, env, False, excluded=file.inclusion.is_excluded())
-            added[place] = index.entries[before:] if index is not None else []
+    added = {
+        place: _write(split.build, file.page, config, pages, split.nav, env, file.inclusion.is_excluded())
+        for place, file in enumerate(pages)
+        if file.src_uri in split.theirs
+    }
     anchors: dict[str, Anchors] = {}
     for file in pages:
         if file.src_uri in split.theirs:
@@ -124,16 +130,16 @@ class _Split:
         self.populate(page, config, files, dirty)
 
     def build_page(self, page: Any, config: Any, doc_files: Sequence[Any], nav: Any, env: Any, dirty: bool = False, excluded: bool = False) -> None:
-        index = _index(config)
+        if not self.theirs:  # not split: MkDocs' own
+            self.build(page, config, doc_files, nav, env, dirty, excluded=excluded)
+            return
         if self.head is None:
+            index = _index(config)
             self.head = list(index.entries) if index is not None else []
             self.places = {id(f): n for n, f in enumerate(doc_files)}
         place = self.places[id(page.file)]
         if page.file.src_uri not in self.theirs:
-            before = len(index.entries) if index is not None else 0
-            self.build(page, config, doc_files, nav, env, dirty, excluded=excluded)
-            if index is not None:
-                self.entries[place] = index.entries[before:]
+            self.entries[place] = _write(self.build, page, config, doc_files, nav, env, excluded)
         if self.child is not None and place == len(doc_files) - 1:
             self._collect()
 
