@@ -4,7 +4,6 @@ child converts or writes a page fails the build as it would in one process, once
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 from pathlib import Path
@@ -16,9 +15,7 @@ from peacetalks.pipeline import check
 from peacetalks.site import build_site, pagesplit
 from tests.conftest import RECORDS
 
-
-def _digests(site: Path) -> dict[str, str]:
-    return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(site.rglob("*")) if p.is_file()}
+from .test_build import tree_digest
 
 
 def test_pages_written_on_two_cores_are_the_site_of_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -32,7 +29,7 @@ def test_pages_written_on_two_cores_are_the_site_of_one(tmp_path: Path, monkeypa
     assert build_site(dataset, tmp_path / "two") == []
     pages = len(list((tmp_path / "one").rglob("*.html")))
     assert pagesplit.written_beside > pages // 3
-    one, two = _digests(tmp_path / "one"), _digests(tmp_path / "two")
+    one, two = tree_digest(tmp_path / "one"), tree_digest(tmp_path / "two")
     assert "search/search_index.json" in one
     assert list(two) == list(one)
     assert [name for name in one if one[name] != two[name]] == []
