@@ -875,21 +875,13 @@ def topic_view(site: Site, record: Record) -> dict[str, Any]:
 
     data, view = record.data, common(site, record)
     page, key = view["page"], (record.collection, record.id)
-    groups: dict[tuple[str, ...], list[Key]] = {}
-    for demand in site.graph.into(key, "topics"):
-        makers = tuple(occ.made_by(site.occasions(demand[1])))
-        groups.setdefault(makers, []).append(demand)
-    by_maker = [
-        {"anchor": "by-" + "-".join(makers), "makers": site.links(page, "actors", makers), "demands": [site.link(page, d) for d in demands]}
-        for makers, demands in sorted(
-            groups.items(), key=lambda item: [site.record(("actors", m)).label for m in item[0] if m in site.dataset.records["actors"]]
-        )
-    ]
+    # Each demand once, by title (the positions above group them by party, with status and date).
+    demands = sorted(site.graph.into(key, "topics"), key=lambda d: (site.record(d).label.casefold(), d[1]))
     view |= {
         "summary": site.markdown(record, "/summary", data.get("summary"), page),
         "parent": site.link(page, ("topics", data["parent"])) if data.get("parent") in site.dataset.records["topics"] else None,
         "children": [site.link(page, k) for k in site.graph.into(key, "parent")],
-        "by_maker": by_maker,
+        "demands": [site.link(page, d) for d in demands],
         "positions": explorer.topic_positions(site, page, record.id),
         "positions_page": site.to(page, "explore/positions.md"),
         "evidence": [],

@@ -190,8 +190,11 @@ def test_matrices_and_topic_grouping(basic_site: Path) -> None:
     parties = parse(basic_site / "explore" / "parties-by-topic.html")
     assert "../actors/state-a.html" in parties.article_links and "../topics/alliances.html" in parties.article_links
     topic = parse(basic_site / "topics" / "army-size.html")
-    makers = [text for level, text in topic.headings if level == 3]
-    assert makers == ["State A", "State B"]
+    assert [text for level, text in topic.headings if level == 2][:2] == ["Positions", "All demands on this topic"]
+    assert not [text for level, text in topic.headings if level == 3]  # no heading per maker: the positions group by party
+    listed = topic.article_links
+    for demand in ("cap-army", "ceasefire-offer"):  # the topic's demands, each in the positions and once in the list
+        assert listed.count(f"../demands/{demand}.html") == 2
 
 
 def test_home_page_counts_and_links(basic_site: Path) -> None:
