@@ -27,7 +27,7 @@ from mkdocs.structure.files import File, Files
 
 from ..load import Dataset
 from ..problems import Problem
-from . import api, feed, incremental, pagesplit, rawblocks
+from . import api, feed, incremental, pagesplit, rawblocks, searchindex
 from .pagetrim import trim_indentation
 from .render import Rendered, Stopped, render
 from .views import Settings
@@ -144,6 +144,11 @@ def _prune(nav: Any, docs: Path) -> Any:
         else:
             out.append(item)
     return out
+
+
+def on_pre_build(config: Any) -> None:
+    """The search plugin's index (made anew in its on_config) reads the pages with searchindex.py."""
+    searchindex.install(config)
 
 
 def on_files(files: Files, config: Any) -> Files:
