@@ -175,15 +175,33 @@ def _load_record(dataset: Dataset, collection: str, entry: os.DirEntry[str], sho
     return problems
 
 
+_FIRST_READ = 1 << 16  # bytes asked for first: a record is smaller; asking for MAX_BYTES costs a large allocation a file
+
+
+def _read_bytes(path: str) -> tuple[bytes, int | None]:
+    """The file's bytes, with one open; and the file's size where it is larger than a record may be
+    (then not all its bytes are read)."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        chunks = [os.read(descriptor, _FIRST_READ)]
+        total = len(chunks[0])
+        while chunks[-1] and total <= jsonparse.MAX_BYTES:  # to the end of the file: a read may return less
+            chunks.append(os.read(descriptor, max(_FIRST_READ, jsonparse.MAX_BYTES + 1 - total)))
+            total += len(chunks[-1])
+        if total > jsonparse.MAX_BYTES:
+            return b"", os.fstat(descriptor).st_size
+        return b"".join(chunks), None
+    finally:
+        os.close(descriptor)
+
+
 def _read_record(dataset: Dataset, collection: str, entry: os.DirEntry[str], shown: str) -> list[Problem]:
     try:
-        with open(entry.path, "rb") as file:  # one open and read; the size is asked only of a file too large
-            raw = file.read(jsonparse.MAX_BYTES + 1)
-            if len(raw) > jsonparse.MAX_BYTES:
-                size = os.fstat(file.fileno()).st_size
-                return [Problem(shown, 1, 1, "", f"file is {size:,} bytes; a record may be at most {jsonparse.MAX_BYTES:,} bytes")]
+        raw, size = _read_bytes(entry.path)
     except OSError as exc:
         return [Problem(shown, 0, 0, "", f"cannot read file: {exc.strerror}")]
+    if size is not None:
+        return [Problem(shown, 1, 1, "", f"file is {size:,} bytes; a record may be at most {jsonparse.MAX_BYTES:,} bytes")]
     value, text, error = jsonparse.parse(raw)
     if error is not None:
         return [Problem(shown, error.line, error.col, error.pointer, error.message)]
