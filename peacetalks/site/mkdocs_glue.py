@@ -17,7 +17,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
 from ..load import Dataset
+from ..parallel import can_fork
 from ..problems import Problem
 from . import api, feed, incremental, pagesplit, rawblocks, searchindex
 from .pagetrim import trim_indentation
@@ -39,7 +40,8 @@ _preloaded: tuple[Dataset, Rendered] | None = None
 _standalone: Dataset | None = None
 _serve_cache: Path | None = None  # set under `mkdocs serve`: generated pages live here as files
 _serve_state: incremental.State | None = None  # the last render without problems
-_on_disk: dict[str, str] = {}  # under serve: the pages as written in _serve_cache
+_split = ExitStack()  # under serve, pagesplit.two_cores() for the build that can use it
+_on_disk: dict[str, bytes] = {}  # under serve: the pages as written in _serve_cache (compressed)
 _exported = False  # under serve: the data files were written (by the first build)
 # Under serve, an edit's neighbours and the overview pages are rendered in the background after
 # the build that shows the edited page (incremental.complete); when they are ready, a file in a
@@ -147,8 +149,16 @@ def _prune(nav: Any, docs: Path) -> Any:
 
 
 def on_pre_build(config: Any) -> None:
-    """The search plugin's index (made anew in its on_config) reads the pages with searchindex.py."""
+    """The search plugin's index (made anew in its on_config) reads the pages with searchindex.py.
+    Under serve, the first build (before the server starts its threads) uses both cores, as
+    `build.py build` does, and this process holds only half of the pages' HTML (pagesplit.py)."""
     searchindex.install(config)
+    if _serve_cache is not None and can_fork():
+        _split.enter_context(pagesplit.two_cores())
+
+
+def on_build_error(error: Exception) -> None:
+    _split.close()
 
 
 def on_files(files: Files, config: Any) -> Files:
@@ -233,9 +243,10 @@ def _complete_in_background(state: incremental.State, config: Any) -> None:
 
 def _add_cached(files: Files, config: Any, rendered: Rendered, cache: Path) -> Files:
     """Pages as files under `cache`, rewritten only when changed, so `--dirty` skips the rest."""
-    incremental.write_changed(rendered.pages, _on_disk, cache)
+    pages = rendered.pages if isinstance(rendered.pages, incremental.Pages) else incremental.Pages(rendered.pages)
+    written = incremental.write_changed(pages, _on_disk, cache)
     _on_disk.clear()
-    _on_disk.update(rendered.pages)
+    _on_disk.update(written)
     for path in sorted(rendered.pages):
         _add(files, File(path, str(cache), config.site_dir, config.use_directory_urls))
     for path, data in sorted(rendered.files.items()):
@@ -263,7 +274,7 @@ def _problem_pages(files: Files, config: Any, problems: list[Problem], last: Ren
         "it is rebuilt when the records are fixed.\n\n"
         f"{shown}{rest}\n"
     )
-    pages = dict(last.pages)
+    pages = incremental.Pages(last.pages)
     pages["index.md"] = page
     for problem in problems:
         parts = problem.path.removesuffix(".json").split("/")
@@ -357,6 +368,7 @@ def search_names(data: dict[str, Any], name: str = "") -> list[str]:
 @event_priority(50)  # before the search plugin writes its index
 def on_post_build(config: Any) -> None:
     pagesplit.finish(config)  # the search entries of the pages written on the second core, in page order
+    _split.close()
     if _serve_cache is not None:
         _merge_search_index(config)
     _trim_search_index(config)

@@ -11,6 +11,7 @@ if _REPO not in sys.path:
     sys.path.insert(0, _REPO)
 
 from peacetalks.site.mkdocs_glue import (  # noqa: E402
+    on_build_error,
     on_config,
     on_files,
     on_nav,
@@ -26,6 +27,7 @@ from peacetalks.site.mkdocs_glue import (  # noqa: E402
 )
 
 __all__ = [
+    "on_build_error",
     "on_config",
     "on_files",
     "on_nav",

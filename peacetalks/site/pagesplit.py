@@ -121,7 +121,9 @@ class _Split:
         if not self.decided:
             self.decided, self.files = True, files
             pages = _included(files)
-            if len(pages) >= SPLIT_FROM and not dirty and self.nav is not None and can_fork():
+            # A dirty build (serve's) is split only while every page is to be built, as in its first
+            # build: the child converts and writes its pages as a full build does.
+            if len(pages) >= SPLIT_FROM and self.nav is not None and can_fork() and (not dirty or all(f.is_modified() for f in pages)):
                 self.theirs = {f.src_uri for f in pages[1::2] if f.inclusion.is_not_in_nav()}
                 self.child = self.stack.enter_context(beside(_both_passes, self, config, files))
         if page.file.src_uri in self.theirs:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from html import escape
 from pathlib import Path
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, MutableMapping
 from typing import Any, ParamSpec
 
 import jinja2
@@ -67,7 +67,8 @@ INTROS = {
 
 @dataclass
 class Rendered:
-    pages: dict[str, str] = field(default_factory=dict)  # docs-relative .md path -> Markdown
+    # docs-relative .md path -> Markdown (serve keeps its pages compressed: incremental.Pages)
+    pages: MutableMapping[str, str] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)  # site-relative path -> bytes, copied as is
     problems: list[Problem] = field(default_factory=list)
 

@@ -266,3 +266,27 @@ def test_a_completion_asked_to_stop_gives_up_and_leaves_the_preview_stale(tmp_pa
         incremental.complete(quick[0], records, stop=stop)
     assert len(asked) == after_checks + 1
     assert not quick[0].complete
+
+
+def test_serve_keeps_its_pages_compressed_and_reads_them_back_as_written(tmp_path: Path) -> None:
+    dataset, problems = check(FIXTURES / "basic")
+    assert not problems
+    full = render(dataset, SETTINGS, records_dir=FIXTURES / "basic")
+    state, _ = incremental.update(None, dataset, SETTINGS, FIXTURES / "basic")
+    pages = state.rendered.pages
+    assert isinstance(pages, incremental.Pages)
+    assert pages == full.pages and sorted(pages) == sorted(full.pages)
+    assert sum(len(pages.packed(p)) for p in pages) < 0.5 * sum(len(t.encode("utf-8")) for t in full.pages.values())
+    copy = incremental.Pages(pages)
+    copy["index.md"] = "# Changed\n"
+    assert pages["index.md"] == full.pages["index.md"] and copy["index.md"] == "# Changed\n"
+    assert all(copy.packed(p) is pages.packed(p) for p in pages if p != "index.md")  # a copy shares the rest
+    # Written once; written again only where a page changed (MkDocs' --dirty reads the mtimes).
+    cache = tmp_path / "cache"
+    written = incremental.write_changed(pages, {}, cache)
+    assert (cache / "index.md").read_text("utf-8") == full.pages["index.md"]
+    before = {p: (cache / p).stat().st_mtime_ns for p in pages}
+    time.sleep(0.01)
+    incremental.write_changed(copy, written, cache)
+    assert [p for p in pages if (cache / p).stat().st_mtime_ns != before[p]] == ["index.md"]
+    assert (cache / "index.md").read_text("utf-8") == "# Changed\n"
