@@ -195,9 +195,11 @@ class Derived:
         return self.actors.get(actor, {}).get(part, {})
 
 
-def derive(dataset: Dataset) -> Derived:
-    by_demand = {d.id: occ.occasions(d, dataset) for d in dataset.records["demands"].values()}
-    out = Derived(by_demand, occ.places(dataset))
+def derive(dataset: Dataset, known: dict[str, list[occ.Occasion]] | None = None) -> Derived:
+    """Every demand's occasions (those in `known` as they are), where each took place, and what each actor did."""
+    known = known or {}
+    by_demand = {d.id: known[d.id] if d.id in known else occ.occasions(d, dataset) for d in dataset.records["demands"].values()}
+    out = Derived(by_demand, occ.places_of(by_demand.values()))
     role = occ.vocabulary().role
     for demand_id in sorted(by_demand):
         for item in by_demand[demand_id]:
@@ -218,13 +220,22 @@ class Site:
         self.settings = settings
         self.edition = edition or cite.edition(dataset.root)  # the version and date every citation names
         self._schema_texts: dict[str, Markup] = {}
+        self._occasions: dict[str, list[occ.Occasion]] = {}  # demand id -> its occasions, before `derived`
 
     @cached_property
     def derived(self) -> Derived:
-        return derive(self.dataset)
+        return derive(self.dataset, self._occasions)
 
     def occasions(self, demand_id: str) -> list[occ.Occasion]:
-        return self.derived.occasions.get(demand_id, [])
+        """A demand's occasions: made for it alone until something needs every demand's (`derived`),
+        so that a preview of one edited page does not derive all 10,000 records' occasions."""
+        if "derived" in self.__dict__:
+            return self.derived.occasions.get(demand_id, [])
+        found = self._occasions.get(demand_id)
+        if found is None:
+            record = self.dataset.records["demands"].get(demand_id)
+            found = self._occasions[demand_id] = occ.occasions(record, self.dataset) if record is not None else []
+        return found
 
     def record(self, key: Key) -> Record:
         return self.dataset.records[key[0]][key[1]]
