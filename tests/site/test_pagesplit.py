@@ -80,3 +80,33 @@ def test_a_full_disk_while_the_child_writes_a_page_is_raised_as_itself(tmp_path:
     with pytest.raises(OSError) as raised:
         build_site(dataset, tmp_path / "site")
     assert raised.value.errno == errno.ENOSPC and "/demands/" in str(raised.value.filename)
+
+
+def _serve_first_build(out: Path) -> None:
+    """The first build of `mkdocs serve --dirty`, in this process, with the hook's serve state."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from tests.conftest import REPO
+
+    config = load_config(str(REPO / "mkdocs.yml"), site_dir=str(out))
+    config.plugins.on_startup(command="serve", dirty=True)
+    try:
+        build(config, dirty=True)
+    finally:
+        config.plugins.on_shutdown()
+
+
+def test_serves_first_build_on_two_cores_is_the_site_of_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert threading.active_count() == 1
+    monkeypatch.chdir(tmp_path)  # the check's cache goes here
+    monkeypatch.setenv("PEACETALKS_RECORDS", str(RECORDS))
+    monkeypatch.setattr(pagesplit, "SPLIT_FROM", 10**9)
+    _serve_first_build(tmp_path / "one")
+    monkeypatch.setattr(pagesplit, "SPLIT_FROM", 2)
+    pagesplit.written_beside = 0
+    _serve_first_build(tmp_path / "two")
+    assert pagesplit.written_beside > len(list((tmp_path / "one").rglob("*.html"))) // 3
+    one, two = tree_digest(tmp_path / "one"), tree_digest(tmp_path / "two")
+    assert "search/search_index.json" in one
+    assert [name for name in one if one.get(name) != two.get(name)] == [] and list(two) == list(one)
