@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..load import Dataset
+from ..load import Dataset, gc_relaxed
 from ..problems import Problem
 from . import api, feed
 
@@ -56,7 +56,7 @@ def build_site(dataset: Dataset, out: Path) -> list[Problem]:
     from .render import render
 
     callers_epoch = os.environ.get("SOURCE_DATE_EPOCH")  # the data files' dates come from it as `export` reads it
-    with _epoch(dataset.root):
+    with _epoch(dataset.root), gc_relaxed():
         config = load_config(str(CONFIG), site_dir=str(out), strict=True)
         rendered = render(dataset, settings(config), records_dir=dataset.root)
         if rendered.problems:

@@ -503,8 +503,7 @@ LATEST_COMMITS = 5  # commits shown under "Latest changes" on the home page
 
 def home_view(site: Site, changes: list[feed.Change]) -> dict[str, Any]:
     page = "index.md"
-    rows = timeline_rows(site, page)
-    meetings = [r for r in rows if r["kind"] == "meeting"][-TEASER_ROWS:]
+    meetings = timeline_rows(site, page, ("meeting",))[-TEASER_ROWS:]
     teaser = drawings([r["row"] for r in meetings], "teaser", "Timeline of the latest meetings", _describe(meetings, "the latest meetings"))
     return {
         "counts": [{"name": n, "count": len(site.dataset.records[n]), "url": site.to(page, index_page(n))} for n in COLLECTIONS],
@@ -604,10 +603,13 @@ def _describe(rows: list[dict[str, Any]], what: str) -> str:
     return f"{len(rows)} rows for {what}, from {first.isoformat()} to {last.isoformat()}. Each bar spans the days its date may mean; dashed bars are approximate or uncertain. The table below lists the same events."
 
 
-def timeline_rows(site: Site, page: str) -> list[dict[str, Any]]:
-    """Rows for the timeline: meetings and documents by their dates, demands by their occasions."""
+def timeline_rows(site: Site, page: str, kinds: tuple[str, ...] = ("meeting", "document", "demand")) -> list[dict[str, Any]]:
+    """Rows for the timeline: meetings and documents by their dates, demands by their occasions
+    (the rows of `kinds` only: in the same order as they are among all rows)."""
     rows = []
     for key, field_names, kind in ((("meetings"), ("start", "end"), "meeting"), ("documents", ("date",), "document")):
+        if kind not in kinds:
+            continue
         for record in site.dataset.records[key].values():
             span = _span([record.data.get(f) for f in field_names])
             if span is None:
@@ -616,7 +618,7 @@ def timeline_rows(site: Site, page: str) -> list[dict[str, Any]]:
             mark = timeline.Mark(span, kind, f"{record.label}: {words}")
             event = {"span": span, "what": f"{kind.capitalize()}: {words}", "link": site.link(page, (record.collection, record.id))}
             rows.append(_row(site, page, record, [mark], kind, [event]))
-    for record in site.dataset.records["demands"].values():
+    for record in site.dataset.records["demands"].values() if "demand" in kinds else ():
         marks, events = [], []
         for item in site.occasions(record.id):
             span = item.span
