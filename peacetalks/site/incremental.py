@@ -35,8 +35,10 @@ class Pages(MutableMapping[str, str]):
     compressed pages; the same Markdown is always the same bytes."""
 
     def __init__(self, pages: Mapping[str, str] | None = None) -> None:
-        self._packed: dict[str, bytes] = dict(pages._packed) if isinstance(pages, Pages) else {}
-        if pages is not None and not isinstance(pages, Pages):
+        self._packed: dict[str, bytes] = {}
+        if isinstance(pages, Pages):
+            self._packed.update(pages._packed)
+        elif pages is not None:
             self.update(pages)
 
     def packed(self, path: str) -> bytes:
