@@ -177,7 +177,6 @@ def check(records: Path, directory: Path = CACHE_DIR) -> tuple[Dataset, list[Pro
 def _check(
     records: Path, path: Path, expected: str, index: dict[str, Entry], reader: load.Reader, seen: dict[str, list[int]]
 ) -> tuple[Dataset, list[Problem]]:
-    from .canonical import format_problems
     from .validate import validate
 
     dataset, problems = load.load(records, reader)
@@ -189,9 +188,7 @@ def _check(
     for key, record in listed:
         for old_id in facts[key][4]:
             former.setdefault((record.collection, old_id), record.id)
-    problems = problems + validate(dataset, skip=skip, former=former)
-    skipped = {r.path for _, r in listed if (r.collection, r.id) in skip}
-    problems += format_problems(dataset, skip={p.path for p in problems} | skipped)
+    problems = problems + validate(dataset, skip=skip, former=former, layout_except={p.path for p in problems})
     problems = sorted(set(problems))
     fresh = _entries(listed, facts, problems, envs)
     if fresh != index:

@@ -1,6 +1,6 @@
 """The one canonical way to write a record, and the check's test for it.
 
-`canonical_text` is what `build.py fmt`, `new` and `synth` write; `format_problems` is the
+`canonical_text` is what `build.py fmt`, `new` and `synth` write; `is_laid_out` is the
 part of `build.py check` that refuses any other layout. They live together so that the writer
 and the check cannot disagree."""
 
@@ -14,7 +14,7 @@ from typing import Any
 import orjson
 
 from .collections import COLLECTIONS
-from .load import Dataset, Record
+from .load import Record
 from .problems import Problem
 from .schemas import load_schemas, resolve
 
@@ -44,16 +44,13 @@ def is_canonical(record: Record) -> bool:
     return record.text == canonical_text(record.collection, record.data)
 
 
-def format_problems(dataset: Dataset, skip: set[str] | None = None) -> list[Problem]:
-    """One problem per record that is not in canonical form (records in `skip` excepted).
+def is_laid_out(record: Record) -> bool:
+    """Whether a schema-valid record is written in the canonical layout."""
+    return _plainly_canonical(record) or is_canonical(record)
 
-    The records not skipped must be schema-valid (the check skips every record with a problem)."""
-    skip = skip or set()
-    return [
-        Problem(record.path, 1, 1, "", "not in canonical form: run `python build.py fmt` to rewrite it")
-        for record in dataset.all()
-        if record.path not in skip and not (_plainly_canonical(record) or is_canonical(record))
-    ]
+
+def layout_problem(record: Record) -> Problem:
+    return Problem(record.path, 1, 1, "", "not in canonical form: run `python build.py fmt` to rewrite it")
 
 
 # The check's fast path. For a schema-valid record, text == canonical_text(...) exactly when
@@ -61,7 +58,7 @@ def format_problems(dataset: Dataset, skip: set[str] | None = None) -> list[Prob
 # json.dumps(indent=2, ensure_ascii=False) for strings, booleans, null and integers; valid
 # records hold no floats while no schema admits numbers), (2) every object's keys are in
 # schema order, and (3) the text is NFC (strings are NFC then: '"' starts no composition).
-_Shape = tuple[tuple[str, ...], dict[str, Any]]  # (property order, shapes of the keys that can hold objects)
+_Shape = tuple[dict[str, int], dict[str, Any]]  # (each property's place in order, shapes of the keys that can hold objects)
 
 
 def _plainly_canonical(record: Record) -> bool:
@@ -96,13 +93,18 @@ def _shape_of(schema: dict[str, Any]) -> tuple[str, Any] | None:
     if not isinstance(properties, dict):
         return None
     children = {key: child for key, child in ((key, _shape_of(value)) for key, value in properties.items()) if child}
-    return ("object", (tuple(properties), children))
+    return ("object", ({key: rank for rank, key in enumerate(properties)}, children))
 
 
 def _keys_in_order(value: dict[str, Any], shape: _Shape) -> bool:
-    order, children = shape
-    if len(value) > 1 and list(value) != [key for key in order if key in value]:
-        return False
+    rank, children = shape
+    if len(value) > 1:
+        try:
+            ranks = list(map(rank.__getitem__, value))
+        except KeyError:  # a key the schema does not name
+            return False
+        if ranks != sorted(ranks):
+            return False
     for key, (kind, inner) in children.items():
         child = value.get(key)
         if child is None:

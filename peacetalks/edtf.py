@@ -7,6 +7,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _PART = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?([~?]?)")  # used with fullmatch: ASCII digits, no trailing newline
 
@@ -93,6 +94,7 @@ def _point(text: str) -> Point:
     return Point(text, first, last, precision, flag == "~", flag == "?")
 
 
+@lru_cache(maxsize=1 << 14)  # a dataset names far fewer dates than it has occasions; a Span is immutable
 def parse(text: str) -> Span:
     """Parse a date value; raises DateError with a message fit for a contributor."""
     if text.count("/") > 1:

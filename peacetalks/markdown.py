@@ -70,8 +70,8 @@ def is_safe_link(href: str) -> bool:
 # Markdown normalises line ends the same way before it reads a text.
 _LINE_END = re.compile(r"\r\n?")
 # Where a line's container markers can be: before its first character that is none of these.
-_LINE_START = re.compile(r"^[ \t>*+\-0-9.)]*", re.MULTILINE)
-_MARKER = re.compile(r"[>*+\-.)]")
+_LINE_START_CHARS = " \t>*+-0123456789.)"
+_MARKERS = ">*+-.)"
 
 
 def plainly_safe(text: str) -> bool:
@@ -115,9 +115,11 @@ def plainly_judged(text: str) -> bool:
 
 def _shallow(text: str) -> bool:
     markers = 0
-    for start in _LINE_START.findall(_LINE_END.sub("\n", text)):
-        if start:
-            markers += len(_MARKER.findall(start))
+    for line in _LINE_END.sub("\n", text).split("\n"):
+        rest = line.lstrip(_LINE_START_CHARS)
+        if len(rest) != len(line):
+            start = line[: len(line) - len(rest)]
+            markers += sum(start.count(marker) for marker in _MARKERS)
     return 2 * markers < MAX_NESTING - 1
 
 

@@ -24,12 +24,9 @@ def check(records: Path, cache: bool = False) -> tuple[Dataset, list[Problem]]:
         from . import cache as check_cache
 
         return check_cache.check(records)
-    from .canonical import format_problems
-
     with gc_paused():
         dataset, problems = load(records)
-        problems = problems + validate(dataset)
-        problems += format_problems(dataset, skip={p.path for p in problems})
+        problems = problems + validate(dataset, layout_except={p.path for p in problems})
     return dataset, sorted(set(problems))
 
 

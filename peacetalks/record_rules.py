@@ -44,16 +44,24 @@ def _citation_lists(data: dict[str, Any]) -> Iterator[_Lists]:
     """(pointer of the list, the object holding it or None for the record, the list) for every
     `citations` list in the record (an occasion's, an actor role's, …), in file order with the
     record's own citations last, so that of two equal quotes the later is the repeat."""
-    stack: list[tuple[str, Any]] = [(f"/{jsonparse.escape_pointer(k)}", v) for k, v in reversed(list(data.items())) if k != "citations"]
+    # Only arrays and objects are walked (a pointer is made for those alone): strings, the most
+    # of a record's values, hold no list.
+    stack: list[tuple[str, Any]] = [
+        (f"/{jsonparse.escape_pointer(k)}", v) for k, v in reversed(list(data.items())) if k != "citations" and isinstance(v, (dict, list))
+    ]
     while stack:
         pointer, value = stack.pop()
         if isinstance(value, dict):
             if isinstance(value.get("citations"), list):
                 yield f"{pointer}/citations", value, value["citations"]
-            children = [(f"{pointer}/{jsonparse.escape_pointer(k)}", v) for k, v in value.items() if k != "citations"]
+            children = [
+                (f"{pointer}/{jsonparse.escape_pointer(k)}", v)
+                for k, v in value.items()
+                if k != "citations" and isinstance(v, (dict, list))
+            ]
             stack.extend(reversed(children))
-        elif isinstance(value, list):
-            stack.extend(reversed([(f"{pointer}/{i}", v) for i, v in enumerate(value)]))
+        else:
+            stack.extend(reversed([(f"{pointer}/{i}", v) for i, v in enumerate(value) if isinstance(v, (dict, list))]))
     if isinstance(data.get("citations"), list):
         yield "/citations", None, data["citations"]
 

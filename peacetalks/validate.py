@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
-from . import edtf, jsonparse, parallel, record_rules
+from . import canonical, edtf, jsonparse, parallel, record_rules
 from .collections import COLLECTIONS, RESERVED_IDS, schema_path
 from .load import Dataset, Record
+from .markdown import plainly_judged
 from .problems import Hints, Problem, cap_per_file, closest, quoted, with_article
 from .schemas import WILDCARD, FieldRule, fast_validator, field_rules, load_schemas, reporting_validator, resolve, schema_at
 
@@ -56,45 +57,59 @@ def _did_you_mean(word: str, candidates: Iterable[str], key: Hashable | None = N
     return _hints.did_you_mean(word, candidates, key)
 
 
-def validate(dataset: Dataset, skip: Collection[tuple[str, str]] = (), former: dict[tuple[str, str], str] | None = None) -> list[Problem]:
+def validate(
+    dataset: Dataset,
+    skip: Collection[tuple[str, str]] = (),
+    former: dict[tuple[str, str], str] | None = None,
+    layout_except: Collection[str] | None = None,
+) -> list[Problem]:
     """All problems of the dataset's records, sorted; at most MAX_PER_FILE shown per file.
 
     `skip`: (collection, id) of records known clean (peacetalks/cache.py), with `former` the
-    former-id owners, so the skipped records' data is not read."""
+    former-id owners, so the skipped records' data is not read. With `layout_except` (the paths
+    of files already found wrong, as by the loader), a record with no other problem that is not
+    written in the canonical layout is a problem too (canonical.layout_problem); that test runs
+    in the same pass, on both cores."""
     global _hints
     _hints = Hints()
     todo = [record for record in dataset.all() if (record.collection, record.id) not in skip]
     former = _former_ids(dataset) if former is None else former
+    layout = layout_except is not None
     if len(todo) >= PARALLEL_FROM and parallel.can_fork():
-        half = len(todo) // 2
-        with parallel.beside(_spent_on, dataset, todo[half:], former) as theirs:
-            mine = _problems(dataset, todo[:half], former)
+        with parallel.beside(_spent_on, dataset, todo[1::2], former, layout) as theirs:
+            mine, mine_unlaid = _problems(dataset, todo[0::2], former, layout)
             spent = _hints.spent
-            theirs_found, theirs_spent = theirs()
+            (theirs_found, theirs_unlaid), theirs_spent = theirs()
         if not spent or not theirs_spent:
-            return cap_per_file(mine + theirs_found)
+            return _with_layout(mine + theirs_found, mine_unlaid + theirs_unlaid, layout_except)
         # Both halves spent the hints' shared budget: checked again in one process, so that
         # every hint is the one a single run gives.
         _hints = Hints()
-    return cap_per_file(_problems(dataset, todo, former))
+    return _with_layout(*_problems(dataset, todo, former, layout), layout_except)
 
 
-# From this many records to check, half of them are checked on the second core (a forked
-# process that sees the loaded dataset without copying it, peacetalks/parallel.py). The two
-# halves give the problems one process gives: each record's problems depend on the dataset
-# alone, but for the did-you-mean hints, whose slow search shares one budget per run (a run
-# with the first half, then the second, spends it in that order). When one half has spent none
-# of it, the other half's hints are the ones the single run gives, and so are the first's.
+# From this many records to check, every other record is checked on the second core (a forked
+# process that sees the loaded dataset without copying it, peacetalks/parallel.py; alternate
+# records, as the collections differ in weight). The two halves give the problems one process
+# gives: each record's problems depend on the dataset alone, but for the did-you-mean hints,
+# whose slow search shares one budget per run (a single run spends it record by record, in
+# order). When one half has spent none of it, the other half's hints are the ones the single
+# run gives, and so are the first's.
 PARALLEL_FROM = 1000
 
 
-def _spent_on(dataset: Dataset, records: list[Record], former: dict[tuple[str, str], str]) -> tuple[list[Problem], int]:
+def _spent_on(
+    dataset: Dataset, records: list[Record], former: dict[tuple[str, str], str], layout: bool
+) -> tuple[tuple[list[Problem], list[Record]], int]:
     """In the forked process: the problems of its half, and what their hints spent of the budget."""
-    return _problems(dataset, records, former), _hints.spent
+    return _problems(dataset, records, former, layout), _hints.spent
 
 
-def _problems(dataset: Dataset, records: list[Record], former: dict[tuple[str, str], str]) -> list[Problem]:
-    """The schema problems of `records`, then the rules' problems of those that pass it."""
+def _problems(
+    dataset: Dataset, records: list[Record], former: dict[tuple[str, str], str], layout: bool = False
+) -> tuple[list[Problem], list[Record]]:
+    """The schema problems of `records`, then the rules' problems of those that pass it; and,
+    with `layout`, the schema-valid records not in the canonical layout."""
     problems: list[Problem] = []
     valid: list[Record] = []
     for record in records:
@@ -103,7 +118,16 @@ def _problems(dataset: Dataset, records: list[Record], former: dict[tuple[str, s
         if not found:
             valid.append(record)
     problems.extend(rule_problems(dataset, valid, former))
-    return problems
+    unlaid = [record for record in valid if not canonical.is_laid_out(record)] if layout else []
+    return problems, unlaid
+
+
+def _with_layout(problems: list[Problem], unlaid: list[Record], layout_except: Collection[str] | None) -> list[Problem]:
+    """The problems, with a layout problem for each record of `unlaid` that has no other."""
+    if unlaid:
+        flagged = {p.path for p in problems} | set(layout_except or ())
+        problems = problems + [canonical.layout_problem(r) for r in unlaid if r.path not in flagged]
+    return cap_per_file(problems)
 
 
 # --- schema ----------------------------------------------------------------------------
@@ -415,14 +439,24 @@ def rule_problems(dataset: Dataset, records: list[Record], former: dict[tuple[st
         _rule_values(record.data, _rule_trie(record.collection), "", found)
         for rule, pointer, value, parent in found:
             # The common cases, decided here without building a generator: a reference to an
-            # existing record, and a quote found verbatim in its source's text.
-            if rule.kind == "ref":
+            # existing record, a quote found verbatim in its source's text, a date already read,
+            # and a Markdown text that plainly holds nothing the check refuses.
+            kind = rule.kind
+            if kind == "ref":
                 if value in dataset.records[rule.target] and (value != record.id or rule.target != record.collection):
                     continue
-            elif rule.kind == "quote":
+            elif kind == "quote":
                 source = parent.get("source") if isinstance(parent, dict) else None
                 if isinstance(source, str) and source in normalised and value in normalised[source]:
                     continue
+            elif kind == "date":
+                try:
+                    _parse_date(value)
+                    continue
+                except edtf.DateError:
+                    pass  # reported by _apply
+            elif kind == "markdown" and plainly_judged(value):
+                continue
             problems.extend(_apply(rule, record, pointer, value, dataset, normalised))
         problems.extend(_spans(record))
         problems.extend(_placeholders(record))
