@@ -97,7 +97,18 @@ def gc_paused() -> Iterator[None]:
         yield
     finally:
         if enabled:
+            _age_all()
             gc.enable()
+
+
+def _age_all() -> None:
+    """Every tracked object moved to the oldest generation, without a collection.
+
+    Re-enabled as it stands, the collector would scan at the next allocation every object made
+    during the pause (they count as young): about 0.05 s after loading 10,000 records. They are
+    the records, which live on; a cycle among them is found by the next full collection."""
+    gc.freeze()  # into the permanent generation, and the count of new objects back to 0
+    gc.unfreeze()  # from there into the oldest generation
 
 
 def load(records_dir: Path, reader: Reader | None = None) -> tuple[Dataset, list[Problem]]:
