@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 from ..collections import COLLECTIONS
-from ..load import Dataset
+from ..load import Dataset, gc_paused
 from ..output import mark
 from . import files, package, sqlite, tables
 from .parallel import beside
@@ -74,7 +74,15 @@ def _write_workbook(path: Path, every: list[tables.Table], rows: tables.Rows, ve
 def write_exports(dataset: Dataset, out: Path) -> None:
     """Write every file of `DOWNLOADS` into `out` (created if needed) from a dataset that passed the check.
 
-    Raises OSError when the output cannot be written (full disk, read-only file system)."""
+    Raises OSError when the output cannot be written (full disk, read-only file system). The cyclic
+    collector is paused meanwhile (load.gc_paused): the writers make millions of short-lived objects and
+    next to no cycles, and each collection rescans the records and the rows (at 10,000 records 1 s of the
+    export's CPU; at 50,000 the export took 23 s with it running, 19 s without)."""
+    with gc_paused():
+        _write_exports(dataset, out)
+
+
+def _write_exports(dataset: Dataset, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     mark(out)
     version = dataset_version()
