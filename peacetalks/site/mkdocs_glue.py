@@ -28,7 +28,7 @@ from mkdocs.structure.files import File, Files
 from ..load import Dataset
 from ..parallel import can_fork
 from ..problems import Problem
-from . import api, feed, incremental, pagesplit, rawblocks, searchindex
+from . import api, feed, incremental, pagesplit, rawblocks, searchindex, watch
 from .pagetrim import trim_indentation
 from .render import Rendered, Stopped, render
 from .views import Settings
@@ -47,6 +47,7 @@ _exported = False  # under serve: the data files were written (by the first buil
 # the build that shows the edited page (incremental.complete); when they are ready, a file in a
 # directory the server watches is rewritten, and the rebuild that follows takes them.
 _trigger: Path | None = None
+_records_watch: watch.RecordsWatch | None = None  # under serve: the records' change events, where used
 _generation = 0  # counts the serve builds; a background result is taken only in the generation it began
 _completed: tuple[int, incremental.State] | None = None
 _completing = threading.Lock()
@@ -73,7 +74,10 @@ def _dirty_warning(record: logging.LogRecord) -> bool:
 
 
 def on_shutdown() -> None:
-    global _serve_cache, _serve_state, _trigger
+    global _serve_cache, _serve_state, _trigger, _records_watch
+    if _records_watch is not None:
+        _records_watch.stop()
+        _records_watch = None
     if _serve_cache is not None:
         shutil.rmtree(_serve_cache, ignore_errors=True)
     if _trigger is not None:
@@ -290,8 +294,14 @@ def _add(files: Files, file: File) -> None:
 
 
 def on_serve(server: Any, config: Any, builder: Any) -> Any:
-    """Rebuild when a record changes, also when PEACETALKS_RECORDS points outside the repository."""
-    server.watch(str(records_dir(config).absolute()))
+    """Rebuild when a record changes, also when PEACETALKS_RECORDS points outside the repository:
+    through change events where the system has them (watch.py), else by MkDocs' polling."""
+    global _records_watch
+    where = records_dir(config).absolute()
+    if _trigger is not None and _records_watch is None:
+        _records_watch = watch.start(where, _trigger.parent / "records-changed")
+    if _records_watch is None:
+        server.watch(str(where))
     if _trigger is not None:
         server.watch(str(_trigger.parent))
     return server

@@ -66,11 +66,11 @@ def wait_for(url: str, text: str, server: subprocess.Popen[bytes]) -> str:
 
 
 @contextmanager
-def serving(records: Path, log_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+def serving(records: Path, log_path: Path, **environment: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """The real `make serve` on the records at a free local address: (base URL, server);
     stopped, with its whole process group, on the way out. Its output goes to `log_path`."""
     base = f"http://127.0.0.1:{free_port()}"
-    env = dict(os.environ, PEACETALKS_RECORDS=str(records), NO_MKDOCS_2_WARNING="1")
+    env = dict(os.environ, PEACETALKS_RECORDS=str(records), NO_MKDOCS_2_WARNING="1", **environment)
     with log_path.open("wb") as log:
         server = subprocess.Popen(
             serve_command(base.removeprefix("http://")), cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
@@ -110,6 +110,47 @@ def test_serve_shows_an_edited_title_on_the_page_and_on_pages_linking_to_it(tmp_
         stale = [e["location"] for e in index["docs"] if data["title"] + "<" in e["text"] or e["title"] == data["title"]]
         assert stale == []
     assert "ERROR" not in (tmp_path / "serve.log").read_text("utf-8", "replace")
+
+
+def polled(log: Path) -> str:
+    """The paths MkDocs says it polls for changes, as its log line lists them."""
+    lines = [line for line in log.read_text("utf-8", "replace").splitlines() if "Watching paths for changes:" in line]
+    assert lines, "mkdocs serve did not say what it watches"
+    return lines[0]
+
+
+@pytest.mark.parametrize("watch", ["events", "poll"])
+def test_serve_sees_an_edit_through_change_events_or_by_polling(tmp_path: Path, watch: str) -> None:
+    """By default the records are watched through the system's change events, not in MkDocs' poll
+    (which stats every file twice a second); reading them, as each build does, starts no rebuild.
+    PEACETALKS_WATCH=poll leaves them to the poll, for file systems that send no events."""
+    records = tmp_path / "records"
+    shutil.copytree(FIXTURES / "basic", records)
+    demand = records / "demands" / "cap-army.json"
+    log = tmp_path / "serve.log"
+    environment = {"PEACETALKS_WATCH": "poll"} if watch == "poll" else {}
+    with serving(records, log, **environment) as (base, server):
+        wait_for(f"{base}/demands/cap-army.html", json.loads(demand.read_text("utf-8"))["title"], server)
+        assert (str(records) in polled(log)) == (watch == "poll"), polled(log)
+        set_title(demand, f"Seen by {watch}: an army ceiling for State B")
+        wait_for(f"{base}/demands/cap-army.html", f"Seen by {watch}: an army ceiling", server)
+        assert settles(log), "the builds never stopped: a build's own reading of the records started another"
+    assert "ERROR" not in log.read_text("utf-8", "replace")
+
+
+def settles(log: Path, quiet: float = 3.0, limit: float = 60.0) -> bool:
+    """Whether the server's builds stop: no new build for `quiet` seconds within `limit` (an edit
+    makes one or two, the preview and its completion)."""
+    deadline = time.monotonic() + limit
+    builds, since = -1, time.monotonic()
+    while time.monotonic() < deadline:
+        now = log.read_text("utf-8", "replace").count("Building documentation")
+        if now != builds:
+            builds, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            return True
+        time.sleep(0.2)
+    return False
 
 
 def labelled(records: Path) -> list[Path]:
