@@ -12,9 +12,10 @@ in full on every run, so each message comes from the same code as without the ca
 record file the cache holds its stat signature (size, mtime, ctime, inode), the hash of its
 content, and the hashes of what the cross-record rules of *other* records can read of it (its
 data without its prose fields, once with and once without its citations), and the
-environment under which it was found clean. The environment is a hash of those projections
-of every record, of the stored source texts and of the unreadable files: a record is skipped
-only if its content and the environment are both unchanged. Editing a demand's summary
+environments under which it was last found clean (two: KEPT_ENVIRONMENTS). The environment is
+a hash of those projections of every record, of the stored source texts and of the unreadable
+files: a record is skipped only if its content is unchanged and it was clean under the
+environment of this run. Editing a demand's summary
 leaves the environment as it was, so only that demand is checked again; deleting an actor
 changes it, so every record's cross-record rules run again (and a reference that now dangles
 is found). Source records' rules read every citation, so their environment also covers the
@@ -44,13 +45,16 @@ from .load import Dataset, Record
 from .problems import Problem
 
 CACHE_DIR = Path(".peacetalks-cache")
-FORMAT = "1"
+FORMAT = "2"
 PROSE = frozenset({"summary", "wording", "note"})  # read only by their own record's rules
 _PACKAGE = Path(__file__).resolve().parent
 
 # A record file's entry: [stat signature, content hash, projection, projection with
-# citations, former ids, environment under which it had no problem].
+# citations, former ids, the environments under which it had no problem (the latest first)].
 Entry = list[Any]
+# Environments remembered per file: the last two, so that a break and its repair (under `make
+# serve`, an editor's autosave of a half-typed edit) check every other file once, not twice.
+KEPT_ENVIRONMENTS = 2
 
 
 class _Lazy(Record):
@@ -110,7 +114,9 @@ def _well_formed(entry: Any) -> bool:
         and len(entry) == 6
         and type(entry[0]) is list
         and type(entry[4]) is list
-        and type(entry[1]) is type(entry[2]) is type(entry[3]) is type(entry[5]) is str
+        and type(entry[1]) is type(entry[2]) is type(entry[3]) is str
+        and type(entry[5]) is list
+        and all(type(env) is str for env in entry[5])
     )
 
 
@@ -183,7 +189,7 @@ def _check(
     listed = [(f"{r.collection}/{r.id}.json", r) for r in dataset.all()]
     facts = _facts(listed, index, seen)
     envs = _environment(dataset, listed, facts)
-    skip = {(r.collection, r.id) for key, r in listed if facts[key][5] == envs[r.collection == "sources"]}
+    skip = {(r.collection, r.id) for key, r in listed if envs[r.collection == "sources"] in facts[key][5]}
     former: dict[tuple[str, str], str] = {}
     for key, record in listed:
         for old_id in facts[key][4]:
@@ -210,7 +216,7 @@ def _facts(listed: _Listed, index: dict[str, Entry], seen: dict[str, list[int]])
             continue
         content = _digest(record.text.encode("utf-8", "surrogatepass"))
         plain, cited = _projections(record.data)
-        clean = old[5] if old is not None and old[1] == content else ""
+        clean = old[5] if old is not None and old[1] == content else []
         facts[key] = [seen.get(key, []), content, plain, cited, _former(record.data), clean]
     return facts
 
@@ -234,5 +240,5 @@ def _entries(listed: _Listed, facts: dict[str, Entry], problems: list[Problem], 
         if not entry[0] or (flagged and (record.path in flagged or record.path[:-5] + ".txt" in flagged)):
             continue
         env = envs[record.collection == "sources"]
-        index[key] = entry if entry[5] == env else [*entry[:5], env]
+        index[key] = entry if env in entry[5] else [*entry[:5], [env, *entry[5]][:KEPT_ENVIRONMENTS]]
     return index

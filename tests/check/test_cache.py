@@ -82,6 +82,28 @@ def test_an_edited_summary_rereads_only_that_record_and_what_its_rules_read(tmp_
     assert actor.data == json.loads(actor.text)
 
 
+def test_a_break_and_its_repair_check_the_other_records_once(tmp_path: Path) -> None:
+    """A file cut short changes the environment (it is unreadable), so every other record is
+    checked again; repairing it restores the environment they were last clean under, so then
+    they are not (the cache remembers two environments), and the output is the uncached one."""
+    records = tmp_path / "records"
+    shutil.copytree(BASE, records)
+    directory = tmp_path / "cache"
+    assert cache.check(records, directory)[1] == []
+    demand = records / "demands" / "withdraw-forces.json"
+    good = demand.read_text("utf-8")
+    demand.write_text(good[: len(good) // 2], "utf-8")
+    dataset, problems = cache.check(records, directory)
+    assert problems and all(p.path.endswith("demands/withdraw-forces.json") for p in problems)
+    assert sum("data" in vars(r) for r in dataset.all()) > 1  # the others checked again under the new environment
+    demand.write_text(good, "utf-8")
+    dataset, problems = cache.check(records, directory)
+    assert problems == []
+    read = sorted(r.id for r in dataset.all() if "data" in vars(r))
+    assert read == ["example-city-talks", "withdraw-forces"]  # as after an edit that changes no environment
+    assert same(check(tmp_path), check(tmp_path, "--no-cache"))
+
+
 @pytest.mark.parametrize(
     "damage",
     [
