@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
-from . import canonical, edtf, jsonparse, parallel, record_rules
+from . import canonical, edtf, jsonparse, markdown, parallel, record_rules
 from .collections import COLLECTIONS, RESERVED_IDS, schema_path
 from .load import Dataset, Record
-from .markdown import plainly_judged
 from .problems import Hints, Problem, cap_per_file, closest, quoted, with_article
 from .schemas import WILDCARD, FieldRule, fast_validator, field_rules, load_schemas, reporting_validator, resolve, schema_at
 
@@ -61,23 +60,22 @@ def validate(
     dataset: Dataset,
     skip: Collection[tuple[str, str]] = (),
     former: dict[tuple[str, str], str] | None = None,
-    layout_except: Collection[str] | None = None,
+    layout_except: Collection[str] = (),
 ) -> list[Problem]:
     """All problems of the dataset's records, sorted; at most MAX_PER_FILE shown per file.
 
     `skip`: (collection, id) of records known clean (peacetalks/cache.py), with `former` the
-    former-id owners, so the skipped records' data is not read. With `layout_except` (the paths
-    of files already found wrong, as by the loader), a record with no other problem that is not
-    written in the canonical layout is a problem too (canonical.layout_problem); that test runs
-    in the same pass, on both cores."""
+    former-id owners, so the skipped records' data is not read. A record with no other problem,
+    whose path is not in `layout_except` (files already found wrong, as by the loader), that is
+    not written in the canonical layout has a layout problem (canonical.layout_problem); that
+    test runs in the same pass, on both cores."""
     global _hints
     _hints = Hints()
     todo = [record for record in dataset.all() if (record.collection, record.id) not in skip]
     former = _former_ids(dataset) if former is None else former
-    layout = layout_except is not None
     if len(todo) >= PARALLEL_FROM and parallel.can_fork():
-        with parallel.beside(_spent_on, dataset, todo[1::2], former, layout) as theirs:
-            mine, mine_unlaid = _problems(dataset, todo[0::2], former, layout)
+        with parallel.beside(_spent_on, dataset, todo[1::2], former) as theirs:
+            mine, mine_unlaid = _problems(dataset, todo[0::2], former)
             spent = _hints.spent
             (theirs_found, theirs_unlaid), theirs_spent = theirs()
         if not spent or not theirs_spent:
@@ -85,7 +83,7 @@ def validate(
         # Both halves spent the hints' shared budget: checked again in one process, so that
         # every hint is the one a single run gives.
         _hints = Hints()
-    return _with_layout(*_problems(dataset, todo, former, layout), layout_except)
+    return _with_layout(*_problems(dataset, todo, former), layout_except)
 
 
 # From this many records to check, every other record is checked on the second core (a forked
@@ -99,17 +97,15 @@ PARALLEL_FROM = 1000
 
 
 def _spent_on(
-    dataset: Dataset, records: list[Record], former: dict[tuple[str, str], str], layout: bool
+    dataset: Dataset, records: list[Record], former: dict[tuple[str, str], str]
 ) -> tuple[tuple[list[Problem], list[Record]], int]:
     """In the forked process: the problems of its half, and what their hints spent of the budget."""
-    return _problems(dataset, records, former, layout), _hints.spent
+    return _problems(dataset, records, former), _hints.spent
 
 
-def _problems(
-    dataset: Dataset, records: list[Record], former: dict[tuple[str, str], str], layout: bool = False
-) -> tuple[list[Problem], list[Record]]:
-    """The schema problems of `records`, then the rules' problems of those that pass it; and,
-    with `layout`, the schema-valid records not in the canonical layout."""
+def _problems(dataset: Dataset, records: list[Record], former: dict[tuple[str, str], str]) -> tuple[list[Problem], list[Record]]:
+    """The schema problems of `records`, then the rules' problems of those that pass it; and the
+    schema-valid records not in the canonical layout."""
     problems: list[Problem] = []
     valid: list[Record] = []
     for record in records:
@@ -118,14 +114,13 @@ def _problems(
         if not found:
             valid.append(record)
     problems.extend(rule_problems(dataset, valid, former))
-    unlaid = [record for record in valid if not canonical.is_laid_out(record)] if layout else []
-    return problems, unlaid
+    return problems, [record for record in valid if not canonical.is_laid_out(record)]
 
 
-def _with_layout(problems: list[Problem], unlaid: list[Record], layout_except: Collection[str] | None) -> list[Problem]:
+def _with_layout(problems: list[Problem], unlaid: list[Record], layout_except: Collection[str]) -> list[Problem]:
     """The problems, with a layout problem for each record of `unlaid` that has no other."""
     if unlaid:
-        flagged = {p.path for p in problems} | set(layout_except or ())
+        flagged = {p.path for p in problems} | set(layout_except)
         problems = problems + [canonical.layout_problem(r) for r in unlaid if r.path not in flagged]
     return cap_per_file(problems)
 
@@ -439,8 +434,8 @@ def rule_problems(dataset: Dataset, records: list[Record], former: dict[tuple[st
         _rule_values(record.data, _rule_trie(record.collection), "", found)
         for rule, pointer, value, parent in found:
             # The common cases, decided here without building a generator: a reference to an
-            # existing record, a quote found verbatim in its source's text, a date already read,
-            # and a Markdown text that plainly holds nothing the check refuses.
+            # existing record, a quote found verbatim in its source's text, a date that parses
+            # (each is parsed once), and a Markdown text that plainly holds nothing the check refuses.
             kind = rule.kind
             if kind == "ref":
                 if value in dataset.records[rule.target] and (value != record.id or rule.target != record.collection):
@@ -455,7 +450,7 @@ def rule_problems(dataset: Dataset, records: list[Record], former: dict[tuple[st
                     continue
                 except edtf.DateError:
                     pass  # reported by _apply
-            elif kind == "markdown" and plainly_judged(value):
+            elif kind == "markdown" and markdown.plainly_judged(value):
                 continue
             problems.extend(_apply(rule, record, pointer, value, dataset, normalised))
         problems.extend(_spans(record))
@@ -674,8 +669,6 @@ _parse_date = cache(edtf.parse_record_date)
 def markdown_problems(text: str) -> list[str]:
     """Raw HTML, unsafe link targets and too-deep nesting in a Markdown field (peacetalks.markdown:
     the parse the site and the data files then render)."""
-    from . import markdown
-
     return markdown.problems(text)
 
 
