@@ -18,49 +18,16 @@ from __future__ import annotations
 
 import os
 import zlib
-from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..load import Dataset, Record
 from ..parallel import beside
 from .graph import Graph, Key, build_graph, references
+from .packed import Pages
 from .render import Rendered, Stopped, render
 from .views import Settings, page_path
-
-
-class Pages(MutableMapping[str, str]):
-    """Pages' Markdown kept compressed: serve holds every page between edits (160 MB of text at
-    10,000 records, 321 MB as Python strings), and reads few of them again. A copy shares the
-    compressed pages; the same Markdown is always the same bytes."""
-
-    def __init__(self, pages: Mapping[str, str] | None = None) -> None:
-        self._packed: dict[str, bytes] = {}
-        if isinstance(pages, Pages):
-            self._packed.update(pages._packed)
-        elif pages is not None:
-            self.update(pages)
-
-    def packed(self, path: str) -> bytes:
-        return self._packed[path]
-
-    def __getitem__(self, path: str) -> str:
-        return zlib.decompress(self._packed[path]).decode("utf-8")
-
-    def __setitem__(self, path: str, text: str) -> None:
-        self._packed[path] = zlib.compress(text.encode("utf-8"), 1)
-
-    def __delitem__(self, path: str) -> None:
-        del self._packed[path]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._packed)
-
-    def __len__(self) -> int:
-        return len(self._packed)
-
-    def __contains__(self, path: object) -> bool:
-        return path in self._packed
 
 
 @dataclass
@@ -131,7 +98,7 @@ def update(previous: State | None, dataset: Dataset, settings: Settings, records
     if previous is None or previous.settings != settings:
         # In a forked child where this process has no other threads (serve's first build): this
         # process never holds the render's working memory, only the compressed pages it returns.
-        with beside(_render_packed, dataset, settings, records_dir) as rendered_beside:
+        with beside(_render_all, dataset, settings, records_dir) as rendered_beside:
             rendered = rendered_beside()
         state = State(settings, texts, build_graph(dataset), rendered, _files(dataset), dataset, signatures)
         return state, set(rendered.pages)
@@ -140,10 +107,8 @@ def update(previous: State | None, dataset: Dataset, settings: Settings, records
     return complete(state, records_dir)
 
 
-def _render_packed(dataset: Dataset, settings: Settings, records_dir: Path) -> Rendered:
-    rendered = render(dataset, settings, records_dir=records_dir)
-    rendered.pages = Pages(rendered.pages)
-    return rendered
+def _render_all(dataset: Dataset, settings: Settings, records_dir: Path) -> Rendered:
+    return render(dataset, settings, records_dir=records_dir)  # `beside` passes no keywords
 
 
 def complete(state: State, records_dir: Path, stop: Callable[[], bool] | None = None) -> tuple[State, set[str]]:
@@ -172,7 +137,7 @@ def _merged(state: State, dataset: Dataset, changed: set[Key], keys: set[Key], f
         for path in record_files.pop(key, []):
             files.pop(path, None)
     record_files.update({k: v for k, v in _files(dataset).items() if k in keys})
-    pages.update(fresh.pages)
+    pages.adopt(fresh.pages)
     files.update(fresh.files)
     return Rendered(pages, files, fresh.problems), record_files
 

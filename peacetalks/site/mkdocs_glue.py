@@ -29,6 +29,7 @@ from ..load import Dataset
 from ..parallel import can_fork
 from ..problems import Problem
 from . import api, feed, incremental, pagesplit, rawblocks, searchindex, watch
+from .packed import Pages, pack, unpack
 from .pagetrim import trim_indentation
 from .render import Rendered, Stopped, render
 from .views import Settings
@@ -191,11 +192,13 @@ def on_files(files: Files, config: Any) -> Files:
         if state is not None and _serve_cache is not None:
             _serve_state, _complete_after_build = state, not state.complete
             return _add_cached(files, config, rendered, _serve_cache)
-    # Pages rendered by build_site are handed over: MkDocs' File holds each page's only copy, released
-    # once the page is converted (on_page_content). Under serve, the state keeps its own for the next edit.
+    # Pages rendered by build_site are handed over: MkDocs' File holds each page's only copy, compressed
+    # until MkDocs reads it, and released once the page is converted (on_page_content).
     pages = rendered.pages
     for path in sorted(pages):
-        _add(files, File.generated(config, path, content=pages.pop(path) if _preloaded is not None else pages[path]))
+        _add(files, PackedPage.of(config, path, pages.packed(path)))
+        if _preloaded is not None:
+            del pages[path]
     for path, data in sorted(rendered.files.items()):
         _add(files, File.generated(config, path, content=data))
     return files
@@ -247,7 +250,7 @@ def _complete_in_background(state: incremental.State, config: Any) -> None:
 
 def _add_cached(files: Files, config: Any, rendered: Rendered, cache: Path) -> Files:
     """Pages as files under `cache`, rewritten only when changed, so `--dirty` skips the rest."""
-    written = incremental.write_changed(incremental.Pages(rendered.pages), _on_disk, cache)
+    written = incremental.write_changed(Pages(rendered.pages), _on_disk, cache)
     _on_disk.clear()
     _on_disk.update(written)
     for path in sorted(rendered.pages):
@@ -277,13 +280,44 @@ def _problem_pages(files: Files, config: Any, problems: list[Problem], last: Ren
         "it is rebuilt when the records are fixed.\n\n"
         f"{shown}{rest}\n"
     )
-    pages = incremental.Pages(last.pages)
+    pages = Pages(last.pages)
     pages["index.md"] = page
     for problem in problems:
         parts = problem.path.removesuffix(".json").split("/")
         if len(parts) >= 2 and parts[-2] in COLLECTIONS and page_path((parts[-2], parts[-1])) in pages:
             pages[page_path((parts[-2], parts[-1]))] = page
     return _add_cached(files, config, Rendered(pages, last.files, []), cache)
+
+
+class PackedPage(File):
+    """A generated page whose Markdown stays compressed (packed.pack) until MkDocs reads it: MkDocs
+    makes every File before it converts the first page, and the data worker forked meanwhile
+    inherits them all."""
+
+    _packed = b""
+
+    @classmethod
+    def of(cls, config: Any, path: str, packed: bytes) -> PackedPage:
+        page = cls.generated(config, path, content="")
+        assert isinstance(page, PackedPage)
+        page._packed = packed
+        return page
+
+    @property
+    def content_string(self) -> str:
+        return unpack(self._packed) if self._packed else ""
+
+    @content_string.setter
+    def content_string(self, value: str) -> None:
+        self._packed = pack(value) if value else b""
+
+    @property
+    def content_bytes(self) -> bytes:
+        return self.content_string.encode("utf-8")
+
+    @content_bytes.setter
+    def content_bytes(self, value: bytes) -> None:
+        self.content_string = value.decode("utf-8")
 
 
 def _add(files: Files, file: File) -> None:

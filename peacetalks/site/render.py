@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from html import escape
 from pathlib import Path
-from collections.abc import Callable, Iterator, MutableMapping
+from collections.abc import Callable, Iterator
 from typing import Any, ParamSpec
 
 import jinja2
@@ -28,6 +28,7 @@ from ..load import Dataset, Record
 from ..problems import Problem
 from . import cite, explorer, feed, fieldref, history, pager, timeline
 from .graph import Graph, Key, build_graph
+from .packed import Pages, pack
 from .text import LinkProblem, Renderer, html_block, md_paragraphs, md_separator, md_text, url_attr
 from .views import (
     VIEWS,
@@ -67,8 +68,7 @@ INTROS = {
 
 @dataclass
 class Rendered:
-    # docs-relative .md path -> Markdown (serve keeps its pages compressed: incremental.Pages)
-    pages: MutableMapping[str, str] = field(default_factory=dict)
+    pages: Pages = field(default_factory=Pages)  # docs-relative .md path -> Markdown, kept compressed
     files: dict[str, bytes] = field(default_factory=dict)  # site-relative path -> bytes, copied as is
     problems: list[Problem] = field(default_factory=list)
 
@@ -191,15 +191,15 @@ def render(
     with record_pages_beside(site, env, chosen, CHILD_SHARE_WITH_OVERVIEWS) as records_rendered:
         overview = _overview_pages(site, env, records_dir, changelog, settings, stop)
     _add_record_pages(out, records_rendered())
-    out.pages.update(overview.pages)
+    out.pages.adopt(overview.pages)
     out.files.update(overview.files)
     out.problems = _link_problems(dataset, renderer)
     return out
 
 
 def _add_record_pages(out: Rendered, pages: list[RecordPage]) -> None:
-    for page, text, redirects in pages:
-        out.pages[page] = text
+    for page, packed, redirects in pages:
+        out.pages.put_packed(page, packed)
         out.files.update(redirects)
 
 
@@ -267,7 +267,7 @@ class Stopped(Exception):
     """A render given up at a checkpoint because `stop` said so: not an error."""
 
 
-RecordPage = tuple[str, str, dict[str, bytes]]  # page path, its Markdown, its redirect files
+RecordPage = tuple[str, bytes, dict[str, bytes]]  # page path, its Markdown compressed (packed.pack), its redirect files
 SPLIT_FROM = 1_000  # record pages: from this many, every other one is rendered in a forked process
 
 
@@ -330,7 +330,7 @@ def _record_pages(site: Site, env: jinja2.Environment, records: list[Record]) ->
             f"{record.collection}/{former}.html": redirect(f"{record.id}.html", record.label).encode("utf-8")
             for former in record.data.get("former_ids") or []
         }
-        pages.append((view["page"], templates[record.collection].render(view), redirects))
+        pages.append((view["page"], pack(templates[record.collection].render(view)), redirects))
     return pages, site.renderer.problems[before:]
 
 

@@ -110,3 +110,44 @@ def test_serves_first_build_on_two_cores_is_the_site_of_one(tmp_path: Path, monk
     one, two = tree_digest(tmp_path / "one"), tree_digest(tmp_path / "two")
     assert "search/search_index.json" in one
     assert [name for name in one if one.get(name) != two.get(name)] == [] and list(two) == list(one)
+
+
+def test_the_build_hands_mkdocs_each_generated_page_compressed_until_it_reads_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each generated page's only copy, from the render until MkDocs reads it, is its compressed
+    Markdown (mkdocs_glue.PackedPage); MkDocs reads the text the render made, and it is released
+    once the page is converted."""
+    import mkdocs.commands.build as mkdocs_build
+
+    from peacetalks.site import mkdocs_glue
+    from peacetalks.site import render as render_module
+
+    rendered_texts: dict[str, str] = {}
+    original_render = render_module.render
+
+    def render(*args: Any, **kwargs: Any) -> Any:
+        out = original_render(*args, **kwargs)
+        rendered_texts.update(out.pages)
+        return out
+
+    seen: dict[str, tuple[int, str, str, str]] = {}
+    original_populate = mkdocs_build._populate_page
+
+    def populate(page: Any, config: Any, files: Any, *args: Any, **kwargs: Any) -> None:
+        if isinstance(page.file, mkdocs_glue.PackedPage):
+            before, text = len(page.file._packed), page.file.content_string
+            original_populate(page, config, files, *args, **kwargs)
+            seen[page.file.src_uri] = (before, text, page.markdown, page.file.content_string)
+        else:
+            original_populate(page, config, files, *args, **kwargs)
+
+    monkeypatch.setattr("peacetalks.site.render.render", render)
+    monkeypatch.setattr(mkdocs_build, "_populate_page", populate)
+    monkeypatch.setattr(pagesplit, "SPLIT_FROM", 10**9)  # every page converted in this process, where it is seen
+    dataset, problems = check(RECORDS)
+    assert not problems
+    assert build_site(dataset, tmp_path / "site") == []
+    assert set(seen) == set(rendered_texts)  # every generated page, and only those
+    assert {uri: text for uri, (_, text, _, _) in seen.items()} == rendered_texts  # read back as rendered
+    packed = sum(before for before, _, _, _ in seen.values())
+    assert 0 < packed < 0.5 * sum(len(text.encode("utf-8")) for text in rendered_texts.values())
+    assert all(markdown == "" and content == "" for _, _, markdown, content in seen.values())  # released once converted

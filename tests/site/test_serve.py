@@ -22,6 +22,7 @@ import pytest
 from peacetalks.collections import COLLECTIONS
 from peacetalks.pipeline import check
 from peacetalks.site import incremental
+from peacetalks.site.packed import Pages
 from peacetalks.site.render import render
 from peacetalks.site.views import Settings
 from tests.conftest import REPO, stop
@@ -315,10 +316,10 @@ def test_serve_keeps_its_pages_compressed_and_reads_them_back_as_written(tmp_pat
     full = render(dataset, SETTINGS, records_dir=FIXTURES / "basic")
     state, _ = incremental.update(None, dataset, SETTINGS, FIXTURES / "basic")
     pages = state.rendered.pages
-    assert isinstance(pages, incremental.Pages)
+    assert isinstance(pages, Pages)
     assert pages == full.pages and sorted(pages) == sorted(full.pages)
     assert sum(len(pages.packed(p)) for p in pages) < 0.5 * sum(len(t.encode("utf-8")) for t in full.pages.values())
-    copy = incremental.Pages(pages)
+    copy = Pages(pages)
     copy["index.md"] = "# Changed\n"
     assert pages["index.md"] == full.pages["index.md"] and copy["index.md"] == "# Changed\n"
     assert all(copy.packed(p) is pages.packed(p) for p in pages if p != "index.md")  # a copy shares the rest
