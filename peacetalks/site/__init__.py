@@ -53,12 +53,12 @@ def build_site(dataset: Dataset, out: Path) -> list[Problem]:
     from ..parallel import beside, can_fork
     from .mkdocs_glue import preloaded, settings
     from .pagesplit import two_cores
-    from .render import render
+    from .render import render_apart
 
     callers_epoch = os.environ.get("SOURCE_DATE_EPOCH")  # the data files' dates come from it as `export` reads it
     with _epoch(dataset.root), gc_relaxed():
         config = load_config(str(CONFIG), site_dir=str(out), strict=True)
-        rendered = render(dataset, settings(config), records_dir=dataset.root)
+        rendered = render_apart(dataset, settings(config), dataset.root)
         if rendered.problems:
             return rendered.problems
         collector = _Collect()

@@ -23,10 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..load import Dataset, Record
-from ..parallel import beside
 from .graph import Graph, Key, build_graph, references
 from .packed import Pages
-from .render import Rendered, Stopped, render
+from .render import Rendered, Stopped, render, render_apart
 from .views import Settings, page_path
 
 
@@ -96,19 +95,12 @@ def update(previous: State | None, dataset: Dataset, settings: Settings, records
     texts = _texts(dataset)
     signatures = _signatures(dataset)
     if previous is None or previous.settings != settings:
-        # In a forked child where this process has no other threads (serve's first build): this
-        # process never holds the render's working memory, only the compressed pages it returns.
-        with beside(_render_all, dataset, settings, records_dir) as rendered_beside:
-            rendered = rendered_beside()
+        rendered = render_apart(dataset, settings, records_dir)  # before the server starts its threads
         state = State(settings, texts, build_graph(dataset), rendered, _files(dataset), dataset, signatures)
         return state, set(rendered.pages)
     changed = changed_keys(previous.texts, texts) | previous.stale
     state = State(settings, texts, previous.graph, previous.rendered, previous.record_files, dataset, signatures, changed)
     return complete(state, records_dir)
-
-
-def _render_all(dataset: Dataset, settings: Settings, records_dir: Path) -> Rendered:
-    return render(dataset, settings, records_dir=records_dir)  # `beside` passes no keywords
 
 
 def complete(state: State, records_dir: Path, stop: Callable[[], bool] | None = None) -> tuple[State, set[str]]:

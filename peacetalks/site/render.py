@@ -197,6 +197,21 @@ def render(
     return out
 
 
+def render_apart(dataset: Dataset, settings: Settings, records_dir: Path) -> Rendered:
+    """`render` in full, in a forked process where this one has no other thread (parallel.beside):
+    this process then holds only what comes back (the compressed pages, the files, the problems),
+    not the render's working memory, which Python keeps once it has grown (`build.py build` and
+    serve's first build, before MkDocs runs)."""
+    from ..parallel import beside
+
+    with beside(_render_all, dataset, settings, records_dir) as rendered:
+        return rendered()
+
+
+def _render_all(dataset: Dataset, settings: Settings, records_dir: Path) -> Rendered:
+    return render(dataset, settings, records_dir=records_dir)  # `beside` passes no keywords
+
+
 def _add_record_pages(out: Rendered, pages: list[RecordPage]) -> None:
     for page, packed, redirects in pages:
         out.pages.put_packed(page, packed)

@@ -36,7 +36,9 @@ def test_pages_written_on_two_cores_are_the_site_of_one(tmp_path: Path, monkeypa
 
 
 @pytest.mark.parametrize("stage", ["_populate_page", "_build_page"])
-def test_a_warning_while_the_child_converts_or_writes_a_page_fails_the_build(stage: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_warning_while_the_child_converts_or_writes_a_page_fails_the_build(
+    stage: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import mkdocs.commands.build as mkdocs_build
 
     original = getattr(mkdocs_build, stage)
@@ -118,16 +120,11 @@ def test_the_build_hands_mkdocs_each_generated_page_compressed_until_it_reads_it
     once the page is converted."""
     import mkdocs.commands.build as mkdocs_build
 
-    from peacetalks.site import mkdocs_glue
-    from peacetalks.site import render as render_module
+    from mkdocs.config import load_config
 
-    rendered_texts: dict[str, str] = {}
-    original_render = render_module.render
-
-    def render(*args: Any, **kwargs: Any) -> Any:
-        out = original_render(*args, **kwargs)
-        rendered_texts.update(out.pages)
-        return out
+    from peacetalks.site import CONFIG, mkdocs_glue
+    from peacetalks.site.mkdocs_glue import settings
+    from peacetalks.site.render import render
 
     seen: dict[str, tuple[int, str, str, str]] = {}
     original_populate = mkdocs_build._populate_page
@@ -140,12 +137,13 @@ def test_the_build_hands_mkdocs_each_generated_page_compressed_until_it_reads_it
         else:
             original_populate(page, config, files, *args, **kwargs)
 
-    monkeypatch.setattr("peacetalks.site.render.render", render)
     monkeypatch.setattr(mkdocs_build, "_populate_page", populate)
     monkeypatch.setattr(pagesplit, "SPLIT_FROM", 10**9)  # every page converted in this process, where it is seen
     dataset, problems = check(RECORDS)
     assert not problems
     assert build_site(dataset, tmp_path / "site") == []
+    config = load_config(str(CONFIG), site_dir=str(tmp_path / "site"), strict=True)
+    rendered_texts = dict(render(dataset, settings(config), records_dir=dataset.root).pages)  # the same pages again
     assert set(seen) == set(rendered_texts)  # every generated page, and only those
     assert {uri: text for uri, (_, text, _, _) in seen.items()} == rendered_texts  # read back as rendered
     packed = sum(before for before, _, _, _ in seen.values())
