@@ -83,6 +83,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="skip the full-site build, plain mkdocs and check-jsonschema (the slow steps): for a 50,000-record point",
     )
+    parser.add_argument(
+        "--no-baselines",
+        action="store_true",
+        help="run the full build but not its baselines (check-jsonschema, the two plain mkdocs builds) nor make serve: "
+        "the build's growth and memory at 50,000 records in minutes rather than an hour",
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed for the synthetic records (default: 0)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of check and export; the fastest counts (default: 3)")
     parser.add_argument("--work", type=Path, default=REPO / "bench" / "out", help="scratch directory (default: bench/out, git-ignored)")
@@ -118,8 +124,9 @@ def edit_one(records: Path, index: int) -> None:
     demand.write_text(text.replace('"summary": "', f'"summary": "Edited {index}. ', 1), "utf-8")
 
 
-def measure_size(size: int, seed: int, work: Path, repeat: int = 1, site: bool = True) -> tuple[list[Row], str]:
-    """Every step for one size. Returns the rows and where the baseline's settings came from."""
+def measure_size(size: int, seed: int, work: Path, repeat: int = 1, site: bool = True, baselines: bool = True) -> tuple[list[Row], str]:
+    """Every step for one size (without `site`, no build; without `baselines`, the build alone).
+    Returns the rows and where the baseline's settings came from."""
     base = work / str(size)
     shutil.rmtree(base, ignore_errors=True)
     base.mkdir(parents=True)
@@ -166,6 +173,8 @@ def measure_size(size: int, seed: int, work: Path, repeat: int = 1, site: bool =
     build = step("build", cli("build", "--records", str(records), "--out", str(site_dir), "--no-cache"))
     counted = tree_size(site_dir) if build.ok else (0, 0, 0)
     rows.append(Row(size, "build.py build (full site)", build, *counted, note=_missing(build)))
+    if not baselines:
+        return rows, ""
     runs = []
     for collection, info in COLLECTIONS.items():
         files = sorted(str(p) for p in (records / collection).glob("*.json"))
@@ -424,10 +433,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrote {args.results}")
         return 0
     rows: list[Row] = []
-    origin = "not measured (--no-site)"
+    origin = "not measured (--no-site)" if args.no_site else "not measured (--no-baselines)"
     for size in args.sizes:
         print(f"N = {size:,}", flush=True)
-        found, where = measure_size(size, args.seed, work, max(1, args.repeat), site=not args.no_site)
+        found, where = measure_size(size, args.seed, work, max(1, args.repeat), site=not args.no_site, baselines=not args.no_baselines)
         origin = where or origin
         rows.extend(found)
     print("bad input", flush=True)

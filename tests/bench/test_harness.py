@@ -91,3 +91,22 @@ def test_bench_without_the_site_prints_every_ratio_and_verdict(tmp_path: Path) -
     assert targets["build time 40 vs 20"].endswith(" not measured |")
     assert "check after one record is edited" in targets
     assert not (REPO / "bench" / "out" / "40").exists() or (tmp_path / "work" / "40").exists()
+
+
+def test_bench_without_the_baselines_judges_the_builds_growth(tmp_path: Path) -> None:
+    """`--no-baselines` (the 50,000-record point with its build): the full build at each size, its
+    growth and peak RSS judged, and neither check-jsonschema, plain MkDocs nor make serve run."""
+    results = tmp_path / "results.md"
+    command = [sys.executable, "-m", "bench", "--sizes", "20,40", "--no-baselines", "--repeat", "1", "--work", str(tmp_path / "work")]
+    done = subprocess.run([*command, "--results", str(results)], cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    text = results.read_text("utf-8")
+    for size in ("20", "40"):
+        rows = [line.split(" | ") for line in text.splitlines() if line.startswith(f"| {size} |")]
+        assert [row[1] for row in rows] == [*CHECK_AND_EXPORT, "build.py build (full site)"]
+        assert all(row[-1] == "ok |" for row in rows), rows
+        assert int(rows[-1][4]) > 30  # the build's HTML pages
+    targets = {line.split(" | ")[0].removeprefix("| "): line for line in text.splitlines() if line.startswith("| ") and " | ≤ " in line}
+    assert targets["build time 40 vs 20"].endswith((" met |", " NOT met |")), targets["build time 40 vs 20"]
+    assert targets["full build vs plain mkdocs"].endswith(" — | not measured |"), targets["full build vs plain mkdocs"]
+    assert "not measured (--no-baselines)" in text

@@ -114,19 +114,21 @@ def test_serves_first_build_on_two_cores_is_the_site_of_one(tmp_path: Path, monk
     assert [name for name in one if one.get(name) != two.get(name)] == [] and list(two) == list(one)
 
 
-def test_the_build_hands_mkdocs_each_generated_page_compressed_until_it_reads_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_build_keeps_each_generated_page_compressed_until_mkdocs_reads_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each generated page's only copy, from the render until MkDocs reads it, is its compressed
     Markdown (mkdocs_glue.PackedPage); MkDocs reads the text the render made, and it is released
-    once the page is converted."""
+    once the page is converted; between MkDocs' passes the page's HTML is kept compressed too."""
     import mkdocs.commands.build as mkdocs_build
 
     from mkdocs.config import load_config
 
     from peacetalks.site import CONFIG, mkdocs_glue
     from peacetalks.site.mkdocs_glue import settings
+    from peacetalks.site.packed import unpack
     from peacetalks.site.render import render
 
     seen: dict[str, tuple[int, str, str, str]] = {}
+    between: dict[str, tuple[str, str]] = {}
     original_populate = mkdocs_build._populate_page
 
     def populate(page: Any, config: Any, files: Any, *args: Any, **kwargs: Any) -> None:
@@ -134,6 +136,7 @@ def test_the_build_hands_mkdocs_each_generated_page_compressed_until_it_reads_it
             before, text = len(page.file._packed), page.file.content_string
             original_populate(page, config, files, *args, **kwargs)
             seen[page.file.src_uri] = (before, text, page.markdown, page.file.content_string)
+            between[page.file.src_uri] = (page.content, unpack(page.peacetalks_html))
         else:
             original_populate(page, config, files, *args, **kwargs)
 
@@ -149,3 +152,4 @@ def test_the_build_hands_mkdocs_each_generated_page_compressed_until_it_reads_it
     packed = sum(before for before, _, _, _ in seen.values())
     assert 0 < packed < 0.5 * sum(len(text.encode("utf-8")) for text in rendered_texts.values())
     assert all(markdown == "" and content == "" for _, _, markdown, content in seen.values())  # released once converted
+    assert all(content == "" and "<h1" in html for content, html in between.values())
