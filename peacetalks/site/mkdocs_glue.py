@@ -94,6 +94,7 @@ def preloaded(dataset: Dataset, rendered: Rendered) -> Iterator[None]:
         yield
     finally:
         _preloaded = None
+        searchindex.restore()
 
 
 def settings(config: Any) -> Settings:
@@ -428,6 +429,8 @@ def on_post_build(config: Any) -> None:
     if _serve_cache is not None:
         _merge_search_index(config)
     _trim_search_index(config)
+    if _preloaded is not None:  # `build.py build`, one build in this process
+        searchindex.write_files(config)
     _write_exports(config)
     global _complete_after_build
     if _complete_after_build and _serve_state is not None:

@@ -17,7 +17,9 @@ of the plugin's index for one build."""
 from __future__ import annotations
 
 import re
+from contextlib import ExitStack
 from html import escape, unescape
+from pathlib import Path
 from typing import Any
 
 # A start tag (name, attributes, `/` before `>`), an end tag or a plain comment, in the form every
@@ -206,3 +208,60 @@ def install(config: Any) -> None:
     index = getattr(plugin, "search_index", None)
     if index is not None:
         index.add_entry_from_context = lambda page: add_entry(index, page)
+
+
+# ---------------------------------------------------------------- writing the index
+
+# Entries encoded and written at a time: the index at 50,000 records is about 310 MB of JSON.
+_BATCH = 1_000
+_SETTINGS = ("lang", "separator", "pipeline", "fields")  # what Material's index writes as its "config"
+_OFFLINE_PREFIX = "var __index = "
+_stood_in_for: list[Any] = []  # the plugins' configs set aside by `write_files`, until `restore`
+
+
+def write_files(config: Any) -> bool:
+    """Write search/search_index.json as Material's search plugin writes it, and search_index.js as
+    its offline plugin writes it from that, a thousand entries at a time; then set both plugins
+    aside for this build (`restore` puts them back). Material builds the whole index as one string
+    and its bytes, and the offline plugin reads it back and builds two more: at 50,000 records
+    about 1 GB on top of the entries, the build's largest memory. The files are the same bytes
+    (tests/site/test_searchindex.py). Returns False, and writes nothing, when the search plugin
+    is off or merges with an earlier build's index (`mkdocs serve --dirty`)."""
+    import json
+
+    search, offline = config.plugins.get("material/search"), config.plugins.get("material/offline")
+    if search is None or not search.config.enabled or search.is_dirty:
+        return False
+    index = search.search_index
+    encode = json.JSONEncoder(separators=(",", ":"), default=str).encode  # as Material's json.dumps
+    base = Path(config.site_dir) / "search"
+    base.mkdir(parents=True, exist_ok=True)
+    offline_on = offline is not None and offline.config.enabled
+    with ExitStack() as files:
+        targets = [files.enter_context(open(base / "search_index.json", "wb"))]
+        if offline_on:
+            targets.append(files.enter_context(open(base / "search_index.js", "wb")))
+            targets[1].write(_OFFLINE_PREFIX.encode("utf-8"))
+        entries = index.entries
+        settings = {key: index.config[key] for key in _SETTINGS}
+        _write(targets, '{"config":' + encode(settings) + ',"docs":[')
+        for start in range(0, len(entries), _BATCH):
+            _write(targets, ("," if start else "") + ",".join(encode(entry) for entry in entries[start : start + _BATCH]))
+        _write(targets, "]}")
+    _stood_in_for.extend(plugin.config for plugin in (search, offline) if plugin is not None and plugin.config.enabled)
+    for plugin_config in _stood_in_for:
+        plugin_config.enabled = False
+    return True
+
+
+def _write(targets: list[Any], text: str) -> None:
+    data = text.encode("utf-8")
+    for target in targets:
+        target.write(data)
+
+
+def restore() -> None:
+    """The plugins `write_files` set aside, on again (for the next build in this process)."""
+    for plugin_config in _stood_in_for:
+        plugin_config.enabled = True
+    _stood_in_for.clear()

@@ -29,7 +29,8 @@ def _shape(sections: list[Any]) -> list[tuple[Any, ...]]:
 
 
 def _build_with_materials_parser(records: Path, out: Path) -> list[str]:
-    """Build with the search plugin's own parser; the HTML of every page it read."""
+    """Build with the search plugin's own parser, and its own and the offline plugin's writing of
+    the index files; the HTML of every page it read."""
     dataset, problems = check(records)
     assert not problems
     contents: list[str] = []
@@ -46,6 +47,7 @@ def _build_with_materials_parser(records: Path, out: Path) -> list[str]:
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(searchindex, "install", install)
+        patch.setattr(searchindex, "write_files", lambda config: False)
         patch.setattr("peacetalks.site.pagesplit.SPLIT_FROM", 10**9)  # one process, so every page is seen here
         assert build_site(dataset, out) == []
     return contents
@@ -56,12 +58,18 @@ def test_the_index_is_the_one_materials_parser_writes(name: str, tmp_path: Path)
     records = RECORDS if name == "real" else FIXTURES / name
     dataset, problems = check(records)
     assert not problems
+    written = []
+    write_files = searchindex.write_files
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("peacetalks.site.pagesplit.SPLIT_FROM", 10**9)  # both in one process, alike
+        patch.setattr(searchindex, "_BATCH", 7)  # several batches, a last one not full
+        patch.setattr(searchindex, "write_files", lambda config: written.append(write_files(config)))
         assert build_site(dataset, tmp_path / "fast") == []  # with searchindex.py
+    assert written == [True]
     contents = _build_with_materials_parser(records, tmp_path / "site")
-    ours, materials = (tmp_path / d / "search" / "search_index.json" for d in ("fast", "site"))
-    assert ours.read_bytes() == materials.read_bytes()
+    for name in ("search_index.json", "search_index.js"):
+        ours, materials = (tmp_path / d / "search" / name for d in ("fast", "site"))
+        assert ours.read_bytes() == materials.read_bytes(), name
     assert len(contents) > 20
     for html in contents:
         found = searchindex.sections(html)
