@@ -186,7 +186,7 @@ class Renderer:
         (the changelog links to files of the repository). A link the check would refuse loses its address.
 
         Headings are shifted so the highest is `min_heading`: the page keeps its one h1."""
-        tokens = markdown.tokens(text)
+        tokens = markdown.tokens(text, keep=False)  # the check's parse where it made one; else one for this page
         levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
         env = {
             "shift": max(min_heading - min(levels), 0) if levels else 0,

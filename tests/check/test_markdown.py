@@ -162,3 +162,14 @@ def test_the_limit_is_where_the_parser_stops() -> None:
     assert markdown_problems("> " * 19 + "kept") == []
     assert any("kept" in token.content for token in markdown.tokens("> " * 19 + "kept"))
     assert markdown_problems("> " * 20 + "lost") != []
+
+
+def test_the_site_reads_the_checks_parse_and_keeps_none_of_its_own() -> None:
+    """A text the check parsed is read from its parse; one only the site parses (most texts skip the
+    parser in the check) is not kept: the site renders it once."""
+    checked, rendered = "Checked <b>text</b> 7f3a.", "Rendered *text* 7f3a."
+    first = markdown.tokens(checked)
+    assert markdown.tokens(checked, keep=False) is first
+    once = markdown.tokens(rendered, keep=False)
+    again = markdown.tokens(rendered, keep=False)
+    assert again is not once and [t.as_dict() for t in again] == [t.as_dict() for t in once]
