@@ -58,18 +58,13 @@ def test_the_index_is_the_one_materials_parser_writes(name: str, tmp_path: Path)
     records = RECORDS if name == "real" else FIXTURES / name
     dataset, problems = check(records)
     assert not problems
-    written = []
-    write_files = searchindex.write_files
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("peacetalks.site.pagesplit.SPLIT_FROM", 10**9)  # both in one process, alike
-        patch.setattr(searchindex, "_BATCH", 7)  # several batches, a last one not full
-        patch.setattr(searchindex, "write_files", lambda config: written.append(write_files(config)))
+        patch.setattr(searchindex, "write_files", lambda config: False)  # both written by Material
         assert build_site(dataset, tmp_path / "fast") == []  # with searchindex.py
-    assert written == [True]
     contents = _build_with_materials_parser(records, tmp_path / "site")
-    for name in ("search_index.json", "search_index.js"):
-        ours, materials = (tmp_path / d / "search" / name for d in ("fast", "site"))
-        assert ours.read_bytes() == materials.read_bytes(), name
+    ours, materials = (tmp_path / d / "search" / "search_index.json" for d in ("fast", "site"))
+    assert ours.read_bytes() == materials.read_bytes()
     assert len(contents) > 20
     for html in contents:
         found = searchindex.sections(html)
@@ -148,3 +143,25 @@ def test_any_html_gives_materials_sections_or_is_left_to_it(pieces: list[str]) -
         return
     if found is not None:
         assert _shape(found) == expected
+
+
+def test_the_index_files_are_the_ones_materials_plugins_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """searchindex.write_files writes, for the same entries, the bytes Material's search plugin
+    (generate_search_index) and its offline plugin (`var __index = ` and the JSON) write."""
+    dataset, problems = check(FIXTURES / "basic")
+    assert not problems
+    expected: dict[str, bytes] = {}
+    write_files = searchindex.write_files
+
+    def compared(config: Any) -> bool:
+        index = config.plugins["material/search"].search_index
+        data = index.generate_search_index(None).encode("utf-8")
+        expected["search_index.json"], expected["search_index.js"] = data, b"var __index = " + data
+        return write_files(config)
+
+    monkeypatch.setattr(searchindex, "_BATCH", 7)  # several batches, a last one not full
+    monkeypatch.setattr(searchindex, "write_files", compared)
+    assert build_site(dataset, tmp_path / "site") == []
+    assert len(expected["search_index.json"]) > 10_000
+    for name, data in expected.items():
+        assert (tmp_path / "site" / "search" / name).read_bytes() == data, name
