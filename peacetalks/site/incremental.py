@@ -17,14 +17,13 @@ An edit is shown in two steps (mkdocs_glue runs the second in the background):
 from __future__ import annotations
 
 import os
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..load import Dataset, Record
 from .graph import Graph, Key, build_graph, references
-from .packed import Pages
+from .packed import Pages, unpack_bytes
 from .render import Rendered, Stopped, render, render_apart
 from .views import Settings, page_path
 
@@ -190,5 +189,5 @@ def write_changed(pages: Pages, written: dict[str, bytes], cache: Path) -> dict[
             continue
         target = cache / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(zlib.decompress(packed))
+        target.write_bytes(unpack_bytes(packed))
     return now

@@ -251,7 +251,7 @@ def _complete_in_background(state: incremental.State, config: Any) -> None:
 
 def _add_cached(files: Files, config: Any, rendered: Rendered, cache: Path) -> Files:
     """Pages as files under `cache`, rewritten only when changed, so `--dirty` skips the rest."""
-    written = incremental.write_changed(Pages(rendered.pages), _on_disk, cache)
+    written = incremental.write_changed(rendered.pages, _on_disk, cache)
     _on_disk.clear()
     _on_disk.update(written)
     for path in sorted(rendered.pages):

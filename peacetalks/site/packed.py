@@ -16,7 +16,12 @@ def pack(text: str) -> bytes:
 
 
 def unpack(data: bytes) -> str:
-    return zlib.decompress(data).decode("utf-8")
+    return unpack_bytes(data).decode("utf-8")
+
+
+def unpack_bytes(data: bytes) -> bytes:
+    """The page's Markdown as UTF-8 bytes (to write it to a file)."""
+    return zlib.decompress(data)
 
 
 class Pages(MutableMapping[str, str]):

@@ -67,19 +67,32 @@ def test_bench_runs_end_to_end_and_writes_the_table(tmp_path: Path) -> None:
     assert "| make serve: an edited record shown | ≤ 5 s |" in text
 
 
+def _growth_run(tmp_path: Path, flag: str) -> str:
+    """The bench at 20 and 40 records with `flag`, one run each; the results table it wrote."""
+    results = tmp_path / "results.md"
+    command = [sys.executable, "-m", "bench", "--sizes", "20,40", flag, "--repeat", "1", "--work", str(tmp_path / "work")]
+    done = subprocess.run([*command, "--results", str(results)], cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    return results.read_text("utf-8")
+
+
+def _rows(text: str, size: str) -> list[list[str]]:
+    return [line.split(" | ") for line in text.splitlines() if line.startswith(f"| {size} |")]
+
+
+def _targets(text: str) -> dict[str, str]:
+    return {line.split(" | ")[0].removeprefix("| "): line for line in text.splitlines() if line.startswith("| ") and " | ≤ " in line}
+
+
 def test_bench_without_the_site_prints_every_ratio_and_verdict(tmp_path: Path) -> None:
     """Two sizes, check and export only (as the 50,000-record point runs): the growth of each
     step between the sizes and the peak RSS at each are judged in the same run."""
-    results = tmp_path / "results.md"
-    command = [sys.executable, "-m", "bench", "--sizes", "20,40", "--no-site", "--repeat", "1", "--work", str(tmp_path / "work")]
-    done = subprocess.run([*command, "--results", str(results)], cwd=REPO, capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr
-    text = results.read_text("utf-8")
+    text = _growth_run(tmp_path, "--no-site")
     for size in ("20", "40"):
-        rows = [line.split(" | ") for line in text.splitlines() if line.startswith(f"| {size} |")]
+        rows = _rows(text, size)
         assert [row[1] for row in rows] == list(CHECK_AND_EXPORT)
         assert all(row[-1] == "ok |" for row in rows), rows
-    targets = {line.split(" | ")[0].removeprefix("| "): line for line in text.splitlines() if line.startswith("| ") and " | ≤ " in line}
+    targets = _targets(text)
     for name in (
         "check time 40 vs 20",
         "export time 40 vs 20",
@@ -96,17 +109,13 @@ def test_bench_without_the_site_prints_every_ratio_and_verdict(tmp_path: Path) -
 def test_bench_without_the_baselines_judges_the_builds_growth(tmp_path: Path) -> None:
     """`--no-baselines` (the 50,000-record point with its build): the full build at each size, its
     growth and peak RSS judged, and neither check-jsonschema, plain MkDocs nor make serve run."""
-    results = tmp_path / "results.md"
-    command = [sys.executable, "-m", "bench", "--sizes", "20,40", "--no-baselines", "--repeat", "1", "--work", str(tmp_path / "work")]
-    done = subprocess.run([*command, "--results", str(results)], cwd=REPO, capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr
-    text = results.read_text("utf-8")
+    text = _growth_run(tmp_path, "--no-baselines")
     for size in ("20", "40"):
-        rows = [line.split(" | ") for line in text.splitlines() if line.startswith(f"| {size} |")]
+        rows = _rows(text, size)
         assert [row[1] for row in rows] == [*CHECK_AND_EXPORT, "build.py build (full site)"]
         assert all(row[-1] == "ok |" for row in rows), rows
         assert int(rows[-1][4]) > 30  # the build's HTML pages
-    targets = {line.split(" | ")[0].removeprefix("| "): line for line in text.splitlines() if line.startswith("| ") and " | ≤ " in line}
+    targets = _targets(text)
     assert targets["build time 40 vs 20"].endswith((" met |", " NOT met |")), targets["build time 40 vs 20"]
     assert targets["full build vs plain mkdocs"].endswith(" — | not measured |"), targets["full build vs plain mkdocs"]
     assert "not measured (--no-baselines)" in text
