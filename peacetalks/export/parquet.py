@@ -18,6 +18,7 @@ import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
 from .files import atomic_write
+from .optional import absent
 from .tables import LIST_DELIMITER, Column, Row, Table
 
 TYPES = {"string": pa.string(), "integer": pa.int64(), "boolean": pa.bool_(), "number": pa.float64(), "date": pa.date32()}
@@ -52,7 +53,8 @@ def _values(column: Column, cells: Sequence[Any]) -> list[Any]:
 def arrow_table(table: Table, rows: list[Row]) -> pa.Table:
     schema = arrow_schema(table)
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in table.columns]
-    arrays = [pa.array(_values(c, cells), type=arrow_type(c)) for c, cells in zip(table.columns, columns, strict=True)]
+    with absent("pandas"):  # pa.array would import it to ask whether a list is a pandas object (optional.py)
+        arrays = [pa.array(_values(c, cells), type=arrow_type(c)) for c, cells in zip(table.columns, columns, strict=True)]
     return pa.Table.from_arrays(arrays, schema=schema)
 
 

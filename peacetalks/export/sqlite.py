@@ -26,6 +26,7 @@ import orjson
 
 from . import package
 from .files import atomic_write, write_json
+from .optional import absent
 from .tables import LIST_DELIMITER, ForeignKey, Row, Rows, Table
 
 SQLITE = "peacetalks.sqlite"
@@ -221,25 +222,9 @@ def creation_order(tables: list[Table]) -> tuple[list[Table], dict[str, list[For
 
 
 def _sqlite_utils() -> Any:
-    """sqlite-utils, imported without the pandas and numpy it imports when they are installed
-    (to map their types, which these rows never hold): a second of start-up in a development
-    environment, for nothing. Only in a process with no other thread: one that imported pandas
-    meanwhile (pyarrow's pandas shim, in a live-reloading server) would find it missing."""
-    import sys
-    import threading
-
-    if threading.active_count() > 1:
-        import sqlite_utils as loaded
-
-        return loaded
-    blocked = [name for name in ("pandas", "numpy") if name not in sys.modules]
-    for name in blocked:
-        sys.modules[name] = None  # type: ignore[assignment]  # makes `import pandas` raise ImportError
-    try:
+    """sqlite-utils, imported without the pandas and numpy it would import for nothing (optional.py)."""
+    with absent("pandas", "numpy"):
         import sqlite_utils
-    finally:
-        for name in blocked:
-            del sys.modules[name]
     return sqlite_utils
 
 

@@ -29,6 +29,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator, Sequence
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,11 @@ _EPOCH = dt.date(1899, 12, 30)  # day 0 of the 1900 date system, for days from 1
 _FIRST_DAY = dt.date(1900, 3, 1)  # before it, Excel's day numbers are off by its phantom 1900-02-29
 # Characters XML 1.0 does not allow (tab, line feed and carriage return are allowed).
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_ILLEGAL_ELSE = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")  # _ILLEGAL but _BETWEEN
+_BETWEEN = "\x00"  # joins a column's values while they are escaped together: XML-illegal, so text() replaces it in a value
+# A value after the first that begins, or one before the last that ends, with white space (a
+# literal first, so the search skips from one _BETWEEN to the next).
+_EDGE_SPACE = re.compile(r"\x00(?:\s|(?<=\s\x00))")
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})  # a raw CR would be read as LF
 _END = "</sheetData>"
 # openpyxl is untyped, and imported where it is used (importing it takes a noticeable part of a
@@ -96,17 +102,40 @@ def _escaped(value: str) -> str:
 
 
 def _text_cells(letter: str, numbers: Sequence[int], values: Sequence[Any]) -> list[str]:
-    out = []
-    for number, value in zip(numbers, values, strict=True):
-        if value is None:
-            out.append("")
-            continue
-        value = value if isinstance(value, str) else str(value)
-        if len(value) > MAX_CELL:
-            value = text(value)
-        space = ' xml:space="preserve"' if value[:1].isspace() or value[-1:].isspace() else ""  # else a reader may trim it
-        out.append(f'<c r="{letter}{number}" t="inlineStr"><is><t{space}>{_escaped(value)}</t></is></c>')
-    return out
+    """A text column's cells: its values escaped in one pass over them all, joined by `_BETWEEN`;
+    a column where that cannot be done (a value that is not text, holds `_BETWEEN`, is too long or
+    begins or ends with white space) a cell at a time (`_each_text_cell`)."""
+    present = [v for v in values if v is not None]
+    try:
+        joined = _BETWEEN.join(present)
+    except TypeError:
+        joined = None
+    if (
+        joined is None
+        or joined.count(_BETWEEN) != max(len(present) - 1, 0)
+        or (len(joined) > MAX_CELL and max(map(len, present)) > MAX_CELL)
+        or joined[:1].isspace()
+        or joined[-1:].isspace()
+        or _EDGE_SPACE.search(joined)
+    ):
+        return [_each_text_cell(letter, n, v) for n, v in zip(numbers, values, strict=True)]
+    if _ILLEGAL_ELSE.search(joined):
+        joined = _ILLEGAL_ELSE.sub("\ufffd", joined)
+    if "&" in joined or "<" in joined or ">" in joined or "\r" in joined:
+        joined = joined.translate(_ESCAPES)
+    escaped = iter(joined.split(_BETWEEN) if present else ())
+    start = f'<c r="{letter}'
+    return [
+        "" if v is None else f'{start}{n}" t="inlineStr"><is><t>{next(escaped)}</t></is></c>' for n, v in zip(numbers, values, strict=True)
+    ]
+
+
+def _each_text_cell(letter: str, number: int, value: Any) -> str:
+    if value is None:
+        return ""
+    value = text(value if isinstance(value, str) else str(value))
+    space = ' xml:space="preserve"' if value[:1].isspace() or value[-1:].isspace() else ""  # else a reader may trim it
+    return f'<c r="{letter}{number}" t="inlineStr"><is><t{space}>{_escaped(value)}</t></is></c>'
 
 
 def _date_cells(letter: str, numbers: Sequence[int], values: Sequence[Any], style: int) -> list[str]:
@@ -116,7 +145,7 @@ def _date_cells(letter: str, numbers: Sequence[int], values: Sequence[Any], styl
         if day is None:
             out.append("")
         elif day < _FIRST_DAY:
-            out.extend(_text_cells(letter, (number,), (value,)))
+            out.append(_each_text_cell(letter, number, value))
         else:
             out.append(f'<c r="{letter}{number}" s="{style}"><v>{(day - _EPOCH).days}</v></c>')
     return out
@@ -133,18 +162,23 @@ def _column_cells(column: Column, letter: str, numbers: Sequence[int], values: S
     return _text_cells(letter, numbers, values)
 
 
-def sheet_rows(columns: Sequence[Column], rows: Sequence[Row], date_style: int) -> str:
-    """The <row> elements of a table's rows, from the sheet's second row on: built a column at a time
-    (a call per column, not per cell), and XML-illegal characters replaced in one pass at the end."""
-    if not rows:
+def transposed(table: Table, rows: Sequence[Row]) -> list[Sequence[Any]]:
+    """A table's values a column at a time (for the widths and the rows of its sheet)."""
+    return list(zip(*rows, strict=True)) if rows else [() for _ in table.columns]
+
+
+def sheet_rows(columns: Sequence[Column], values: Sequence[Sequence[Any]], date_style: int) -> str:
+    """The <row> elements of a table's rows, from the sheet's second row on, from its values a
+    column at a time (`transposed`): built a call per column, not per cell, then joined in one pass."""
+    count = len(values[0]) if values else 0
+    if not count:
         return ""
-    numbers = range(2, len(rows) + 2)
-    values = list(zip(*rows, strict=True))
+    numbers = range(2, count + 2)
     cells = [
         _column_cells(column, column_letter(index), numbers, values[index - 1], date_style) for index, column in enumerate(columns, start=1)
     ]
-    xml = "".join(f'<row r="{number}">{"".join(line)}</row>' for number, line in zip(numbers, zip(*cells, strict=True), strict=True))
-    return _ILLEGAL.sub("\ufffd", xml) if _ILLEGAL.search(xml) else xml
+    starts = [f'<row r="{number}">' for number in numbers]
+    return "".join(chain.from_iterable(zip(starts, *cells, ["</row>"] * count, strict=True)))
 
 
 # ---------------------------------------------------------------- the sheets as openpyxl writes them
@@ -156,11 +190,15 @@ def _longest(column: Column, values: Sequence[Any]) -> int:
         return 10
     if column.type == "boolean":
         return 5
+    if column.type == "string":
+        try:
+            return max(map(len, filter(None, values)), default=0)  # None and "" are left out: they show nothing
+        except TypeError:  # a value that is not text
+            pass
     return max((len(str(v)) for v in values if v is not None), default=0)
 
 
-def _widths(table: Table, rows: Sequence[Row]) -> list[int]:
-    columns = list(zip(*rows, strict=True)) if rows else [() for _ in table.columns]
+def _widths(table: Table, columns: Sequence[Sequence[Any]]) -> list[int]:
     return [
         min(MAX_WIDTH, max(MIN_WIDTH, len(column.name) + 2, _longest(column, values) + 2))
         for column, values in zip(table.columns, columns, strict=True)
@@ -172,12 +210,12 @@ def _size(sheet: Sheet, widths: Sequence[int]) -> None:
         sheet.column_dimensions[column_letter(index)].width = width
 
 
-def _table_sheet(workbook: Book, table: Table, rows: Sequence[Row]) -> Sheet:
+def _table_sheet(workbook: Book, table: Table, columns: Sequence[Sequence[Any]], count: int) -> Sheet:
     """The sheet with its header row; its other rows go in after openpyxl has written it."""
     sheet = workbook.create_sheet(table.name)
-    _size(sheet, _widths(table, rows))
+    _size(sheet, _widths(table, columns))
     sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{column_letter(len(table.columns))}{len(rows) + 1}"
+    sheet.auto_filter.ref = f"A1:{column_letter(len(table.columns))}{count + 1}"
     sheet.append([_string(sheet, column.name, bold=True) for column in table.columns])
     return sheet
 
@@ -272,10 +310,11 @@ def workbook_bytes(tables: Sequence[Table], rows: dict[str, list[Row]], version:
     made: list[tuple[Sheet, str]] = []
     style = -1
     for table in tables:
-        sheet = _table_sheet(workbook, table, rows[table.name])
+        columns = transposed(table, rows[table.name])
+        sheet = _table_sheet(workbook, table, columns, len(rows[table.name]))
         if style < 0:
             style = _date_style(sheet)
-        made.append((sheet, sheet_rows(table.columns, rows[table.name], style)))
+        made.append((sheet, sheet_rows(table.columns, columns, style)))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:  # compressed once, below
         ExcelWriter(workbook, archive).save()

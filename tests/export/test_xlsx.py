@@ -13,6 +13,8 @@ from typing import Any
 
 import openpyxl
 import pandas as pd
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from peacetalks.export import DOWNLOADS, tables, xlsx
 from peacetalks.load import load
@@ -207,3 +209,30 @@ def test_what_a_cell_cannot_hold_is_made_to_fit_without_failing() -> None:
     assert values[names.index("related")] == cut
     assert values[names.index("first_raised_first")] == "1900-02-28"
     assert values[names.index("first_raised_last")] == dt.datetime(1900, 3, 1)
+
+
+_AWKWARD = st.one_of(
+    st.none(),
+    st.text(alphabet=st.sampled_from(["a", " ", "\u2003", "\x1c", "\x00", "\x07", "&", "<", ">", "\r", "\n", "\ufffe", "é"]), max_size=6),
+    st.integers(),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_AWKWARD, max_size=8))
+@example(["ends in a space ", "b"])
+@example(["a", " begins with one"])
+@example(["\u2003", "a&b<c>\r"])
+@example(["joined\x00within", "bell\x07"])
+def test_a_text_column_at_once_is_its_cells_one_by_one(values: list[Any]) -> None:
+    """The column's values escaped in one pass give the cells written one at a time: white space
+    at either end, the character that joins them, XML-illegal characters, markup, non-text."""
+    numbers = range(2, len(values) + 2)
+    assert xlsx._text_cells("C", numbers, values) == [xlsx._each_text_cell("C", n, v) for n, v in zip(numbers, values, strict=True)]
+
+
+def test_a_column_with_a_value_too_long_for_a_cell_is_cut_as_one_cell_is() -> None:
+    values = ["short", "x" * (xlsx.MAX_CELL + 5), None]
+    cells = xlsx._text_cells("A", range(2, 5), values)
+    assert cells == [xlsx._each_text_cell("A", n, v) for n, v in zip(range(2, 5), values, strict=True)]
+    assert xlsx.CUT in cells[1] and cells[2] == ""
