@@ -294,22 +294,45 @@ def positions_view(site: Site, page: str) -> dict[str, Any]:
     return {"columns": columns, "rows": rows}
 
 
-def topic_positions(site: Site, page: str, topic: str) -> list[dict[str, Any]]:
-    """A topic page's positions: each party that made demands on it, with those demands."""
+POSITION_ROWS = 20  # rows of a record page's positions (an actor's topics, a topic's parties); the rest, a link to the explorer
+
+
+def _most(site: Site, found: dict[str, list[str]], collection: str) -> tuple[list[str], int]:
+    """The POSITION_ROWS keys of `found` with the most demands (ties by label), in label order, and
+    how many are left out: a party active on every topic would otherwise have a row for each."""
+    order = _label_order(site, collection)
+    chosen = sorted(found, key=lambda k: (-len(found[k]), order(k)))[:POSITION_ROWS]
+    return sorted(chosen, key=order), len(found) - len(chosen)
+
+
+def _more_rows(page: str, left_out: int, query: str, words: str) -> dict[str, Any] | None:
+    """Past the rows shown, how many more (`words`: what they are, as a count's noun phrase) and a
+    link to the demands explorer filtered by `query`, where all of them are."""
+    if left_out <= 0:
+        return None
+    href = url_attr(f"{relative(page, output_path(index_page('demands')))}?{query}")
+    return {"count": left_out, "words": words, "href": Markup(href)}
+
+
+def topic_positions(site: Site, page: str, topic: str) -> dict[str, Any]:
+    """A topic page's positions: the parties that made most demands on it, with those demands."""
     cells = _by_topic(site).get(topic, {})
-    return [
-        {"party": site.link(page, ("actors", p))} | _position_cell(site, page, cells[p], p, topic)
-        for p in sorted(cells, key=_label_order(site, "actors"))
-    ]
+    shown, left_out = _most(site, cells, "actors")
+    return {
+        "rows": [{"party": site.link(page, ("actors", p))} | _position_cell(site, page, cells[p], p, topic) for p in shown],
+        "more": _more_rows(page, left_out, f"topic={topic}", "more parties made demands on it" if left_out > 1 else "more party made demands on it"),
+    }
 
 
-def actor_positions(site: Site, page: str, actor: str) -> list[dict[str, Any]]:
-    """An actor page's positions: per topic, the demands it made (itself or through its affiliates)."""
+def actor_positions(site: Site, page: str, actor: str) -> dict[str, Any]:
+    """An actor page's positions: the topics it made most demands on (itself or through its
+    affiliates), with those demands."""
     found = _by_maker(site).get(actor, {})
-    return [
-        {"topic": site.link(page, ("topics", t))} | _position_cell(site, page, found[t], actor, t)
-        for t in sorted(found, key=_label_order(site, "topics"))
-    ]
+    shown, left_out = _most(site, found, "topics")
+    return {
+        "rows": [{"topic": site.link(page, ("topics", t))} | _position_cell(site, page, found[t], actor, t) for t in shown],
+        "more": _more_rows(page, left_out, f"made_by={actor}", "more topics it made demands on" if left_out > 1 else "more topic it made demands on"),
+    }
 
 
 __all__ = ["actor_positions", "demand_facets", "enum_label", "explorer_block", "facets", "positions_view", "topic_positions"]

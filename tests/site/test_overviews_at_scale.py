@@ -17,6 +17,7 @@ import pytest
 
 from peacetalks import occasions as occ
 from peacetalks.load import Dataset, load
+from peacetalks.site.explorer import POSITION_ROWS
 from peacetalks.site.pager import PAGE_ROWS
 from tests.conftest import run_build
 
@@ -188,3 +189,50 @@ def test_an_actor_page_lists_a_page_of_its_demands_and_links_the_rest_in_the_exp
     assert len(listed) == ACTOR_LIST_ENTRIES and set(listed) <= demands
     more = re.search(r'<a href="\.\./demands/index\.html\?made_by=([a-z0-9-]+)">([0-9]+) more in the demands explorer</a>', section)
     assert more is not None and more.group(1) == actor and int(more.group(2)) == len(demands) - ACTOR_LIST_ENTRIES
+
+
+def _party(dataset: Dataset, actor: str) -> str:
+    """The last actor of the affiliation chain, read from the actor records here."""
+    seen: list[str] = []
+    while actor in dataset.records["actors"] and actor not in seen:
+        seen.append(actor)
+        affiliation = dataset.records["actors"][actor].data.get("affiliation")
+        if not isinstance(affiliation, str) or affiliation not in dataset.records["actors"]:
+            break
+        actor = affiliation
+    return seen[-1] if seen else actor
+
+
+def _positions_rows(path: Path) -> tuple[list[str], str]:
+    """The first link of each row of the page's positions table, and the text after that table."""
+    html = path.read_text("utf-8")
+    start = html.index('id="positions')
+    end = html.index("</table>", start)
+    links = re.findall(r'<tr><td data-label="[^"]*"><a href="([^"]*)"', html[start:end])
+    after = html[end : html.index("</div>", html.index("</div>", end) + 1)]
+    return links, after
+
+
+def test_a_topic_page_shows_the_parties_with_most_demands_and_links_to_the_rest(synthetic: tuple[Path, Dataset]) -> None:
+    """A party's row on a topic page for each party that made demands on it, up to
+    explorer.POSITION_ROWS of those with most; the rest counted and linked to the explorer."""
+    site, dataset = synthetic
+    capped = 0
+    for topic in sorted(dataset.records["topics"]):
+        counts: dict[str, int] = {}
+        for demand in dataset.records["demands"].values():
+            if topic in (demand.data.get("topics") or []):
+                makers = {_party(dataset, a) for a in occ.made_by(occ.occasions(demand, dataset)) if a in dataset.records["actors"]}
+                for maker in makers:
+                    counts[maker] = counts.get(maker, 0) + 1
+        links, after = _positions_rows(site / "topics" / f"{topic}.html")
+        shown = [link.removeprefix("../actors/").removesuffix(".html") for link in links]
+        assert len(shown) == min(len(counts), POSITION_ROWS) and set(shown) <= set(counts), topic
+        left_out = set(counts) - set(shown)
+        if left_out:
+            capped += 1
+            assert min(counts[p] for p in shown) >= max(counts[p] for p in left_out), topic
+            assert f"{len(left_out)} more part" in after and f'href="../demands/index.html?topic={topic}"' in after
+        else:
+            assert "more part" not in after
+    assert capped > 0  # the synthetic data has topics with more parties than a page shows
