@@ -277,10 +277,18 @@ def _position_cell(site: Site, page: str, demand_ids: list[str], party: str, top
 
 
 def positions_view(site: Site, page: str) -> dict[str, Any]:
-    """Topics as rows, parties as columns; each cell that party's demands on that topic."""
+    """Topics as rows, parties as columns; each cell that party's demands on that topic. With more
+    parties than a matrix shows (pager.MAX_COLUMNS), each row lists only the parties with demands
+    on its topic, each with how many, linked to the explorer filtered to them (the topic's page
+    lists the demands): drawn as a matrix, a row would hold a cell for every party, nearly all
+    empty, and a page of such rows would hold one or two topics."""
+    from .pager import MAX_COLUMNS
+
     cells = _by_party_topic(site)
     party_ids = sorted({p for p, _ in cells}, key=_label_order(site, "actors"))
     topic_ids = sorted({t for _, t in cells}, key=_label_order(site, "topics"))
+    if len(party_ids) > MAX_COLUMNS:
+        return {"as_matrix": False, "parties": len(party_ids), "rows": [_listed_row(site, page, cells, party_ids, t) for t in topic_ids]}
     columns = [site.link(page, ("actors", p)) for p in party_ids]
     rows = [
         {
@@ -291,7 +299,21 @@ def positions_view(site: Site, page: str) -> dict[str, Any]:
         }
         for t in topic_ids
     ]
-    return {"columns": columns, "rows": rows}
+    return {"as_matrix": True, "columns": columns, "rows": rows}
+
+
+def _listed_row(site: Site, page: str, cells: dict[tuple[str, str], list[str]], party_ids: list[str], topic: str) -> dict[str, Any]:
+    explorer = relative(page, output_path(index_page("demands")))
+    listed = [
+        {
+            "link": site.link(page, ("actors", p)),
+            "count": len(cells[(p, topic)]),
+            "href": Markup(url_attr(f"{explorer}?made_by={p}&topic={topic}")),
+        }
+        for p in party_ids
+        if (p, topic) in cells
+    ]
+    return {"link": site.link(page, ("topics", topic)), "parties": listed}
 
 
 POSITION_ROWS = 20  # rows of a record page's positions (an actor's topics, a topic's parties); the rest, a link to the explorer

@@ -22,6 +22,7 @@ from .text import url_attr
 from .views import relative
 
 PAGE_ROWS = 100  # rows of one page of a long table
+MAX_COLUMNS = 30  # columns of a matrix drawn as one; with more, each row lists its entries instead
 WINDOW = 2  # page numbers shown either side of the current one (and always the first and the last)
 
 

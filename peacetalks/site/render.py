@@ -52,7 +52,6 @@ DICTIONARY_PAGE = "data-dictionary.md"  # generated with the other pages, never 
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 REPO = Path(__file__).resolve().parent.parent.parent
-MATRIX_MAX_COLUMNS = 30
 TEASER_ROWS = 8
 TIMELINE_MAX_ROWS = 100  # beyond this a one-row-per-record drawing stops being readable (and the page, drawn twice, grows large)
 
@@ -263,8 +262,11 @@ def _overview_pages(
             out.pages[path] = env.get_template("matrix.md.j2").render(view)
     checkpoint()
     positions = explorer.positions_view(site, "explore/positions.md")
-    weights = [1 + sum(len(c["entries"]) for c in row["cells"]) for row in positions["rows"]]
-    for path, view in paged("explore/positions.md", positions, "topics", weights, limit=pager.PAGE_ROWS * 2):
+    if positions["as_matrix"]:  # a row weighs its demands; listed, its parties
+        weights, limit = [1 + sum(len(c["entries"]) for c in row["cells"]) for row in positions["rows"]], pager.PAGE_ROWS * 2
+    else:
+        weights, limit = [1 + len(row["parties"]) for row in positions["rows"]], pager.PAGE_ROWS * 3  # two links each
+    for path, view in paged("explore/positions.md", positions, "topics", weights, limit=limit):
         out.pages[path] = env.get_template("positions.md.j2").render(view)
     out.pages["reference/fields.md"] = env.get_template("fields.md.j2").render(fields_view())
     out.pages[DICTIONARY_PAGE] = dictionary.markdown()
@@ -843,7 +845,7 @@ def _matrix(
 ) -> dict[str, Any]:
     """Rows × columns when the table fits on a screen; otherwise each row with its entries."""
     col_links = [site.link(page, (cols[0], c)) for c in cols[1]]
-    as_matrix = 0 < len(col_links) <= MATRIX_MAX_COLUMNS
+    as_matrix = 0 < len(col_links) <= pager.MAX_COLUMNS
     rank = {c: i for i, c in enumerate(cols[1])}
     body = []
     for r in rows[1]:

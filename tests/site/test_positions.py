@@ -116,3 +116,31 @@ def test_what_each_party_wants_on_a_topic_is_three_clicks_from_home_on_a_phone(
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
     finally:
         context.close()
+
+
+def test_with_more_parties_than_a_matrix_shows_each_topic_lists_its_parties_and_counts(
+    dataset: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past pager.MAX_COLUMNS parties (here lowered to 2, so the real records cross it) the page lists,
+    per topic, each party that made demands on it with how many, linked to the explorer: no empty cells."""
+    import re
+
+    from peacetalks.pipeline import check
+    from peacetalks.site import pager
+    from peacetalks.site.render import render
+    from peacetalks.site.views import Settings
+
+    checked, problems = check(RECORDS)
+    assert not problems
+    monkeypatch.setattr(pager, "MAX_COLUMNS", 2)
+    pages = render(checked, Settings("https://example.invalid/repo"), records_dir=RECORDS).pages
+    text = "".join(pages[path] for path in sorted(pages) if re.fullmatch(r"explore/positions(_\d+)?\.md", path))
+    parties = {p for p, _ in expected_cells(dataset)}
+    assert f"Too many parties ({len(parties)})" in text and "peacetalks-empty" not in text
+    listed = re.findall(r'<li><a href="../actors/([^"]+)\.html">[^<]*</a>: <a href="([^"]+)">(\d+) demands?</a></li>', text)
+    found = {}
+    for actor, href, count in listed:
+        topic = href.rpartition("&amp;topic=")[2]
+        assert href == f"../demands/index.html?made_by={actor}&amp;topic={topic}"
+        found[(actor, topic)] = int(count)
+    assert found == {key: len(ids) for key, ids in expected_cells(dataset).items()}
