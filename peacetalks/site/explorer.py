@@ -19,7 +19,8 @@ from .. import occasions as occ
 from ..collections import index_page
 from . import parties
 from .text import _MARKDOWN_TAGS, url_attr
-from .views import Site, act_label, date_view, enum_label, enum_labels, output_path, relative, status_label
+from . import pager
+from .views import Site, act_label, date_view, enum_label, enum_labels, explorer_href, output_path, relative, status_label
 
 # The explorer's and the cards' HTML: the site's block markup plus form controls and data- attributes.
 # Record text never reaches an attribute here except as escaped plain text (labels, ids).
@@ -272,8 +273,8 @@ def _position_cell(site: Site, page: str, demand_ids: list[str], party: str, top
     topic's narrower topics)."""
     shown = [_entry(site, page, d, party) for d in demand_ids[:POSITION_ENTRIES]]
     rest = len(demand_ids) - len(shown)
-    href = url_attr(f"{relative(page, output_path(index_page('demands')))}?made_by={party}&topic={topic}")
-    return {"entries": shown, "more": {"count": rest, "href": Markup(href)} if rest > 0 else None}
+    more = {"count": rest, "href": explorer_href(page, f"made_by={party}&topic={topic}")} if rest > 0 else None
+    return {"entries": shown, "more": more}
 
 
 def positions_view(site: Site, page: str) -> dict[str, Any]:
@@ -282,12 +283,10 @@ def positions_view(site: Site, page: str) -> dict[str, Any]:
     on its topic, each with how many, linked to the explorer filtered to them (the topic's page
     lists the demands): drawn as a matrix, a row would hold a cell for every party, nearly all
     empty, and a page of such rows would hold one or two topics."""
-    from .pager import MAX_COLUMNS
-
     cells = _by_party_topic(site)
     party_ids = sorted({p for p, _ in cells}, key=_label_order(site, "actors"))
     topic_ids = sorted({t for _, t in cells}, key=_label_order(site, "topics"))
-    if len(party_ids) > MAX_COLUMNS:
+    if len(party_ids) > pager.MAX_COLUMNS:
         return {"as_matrix": False, "parties": len(party_ids), "rows": [_listed_row(site, page, cells, party_ids, t) for t in topic_ids]}
     columns = [site.link(page, ("actors", p)) for p in party_ids]
     rows = [
@@ -303,13 +302,8 @@ def positions_view(site: Site, page: str) -> dict[str, Any]:
 
 
 def _listed_row(site: Site, page: str, cells: dict[tuple[str, str], list[str]], party_ids: list[str], topic: str) -> dict[str, Any]:
-    explorer = relative(page, output_path(index_page("demands")))
     listed = [
-        {
-            "link": site.link(page, ("actors", p)),
-            "count": len(cells[(p, topic)]),
-            "href": Markup(url_attr(f"{explorer}?made_by={p}&topic={topic}")),
-        }
+        {"link": site.link(page, ("actors", p)), "count": len(cells[(p, topic)]), "href": explorer_href(page, f"made_by={p}&topic={topic}")}
         for p in party_ids
         if (p, topic) in cells
     ]
@@ -332,8 +326,7 @@ def _more_rows(page: str, left_out: int, query: str, words: str) -> dict[str, An
     link to the demands explorer filtered by `query`, where all of them are."""
     if left_out <= 0:
         return None
-    href = url_attr(f"{relative(page, output_path(index_page('demands')))}?{query}")
-    return {"count": left_out, "words": words, "href": Markup(href)}
+    return {"count": left_out, "words": words, "href": explorer_href(page, query)}
 
 
 def topic_positions(site: Site, page: str, topic: str) -> dict[str, Any]:

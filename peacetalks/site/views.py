@@ -813,6 +813,11 @@ ACTOR_LIST_ENTRIES = 25  # demands an actor page lists as made, or made of it; t
 EXPLORER_FACETS = {"made": "made_by", "made_of": "made_of"}  # an actor page's list -> the explorer's facet
 
 
+def explorer_href(page: str, query: str) -> Markup:
+    """From `page`, the demands index with its explorer filtered by `query` ("made_by=russia&topic=...")."""
+    return Markup(url_attr(f"{relative(page, output_path(index_page('demands')))}?{query}"))
+
+
 def capped_demands(site: Site, page: str, actor: str, part: str) -> dict[str, Any]:
     """An actor's demands of one part: the first ACTOR_LIST_ENTRIES, and past them how many more,
     linked to the demands explorer filtered to the actor (which also counts affiliated actors')."""
@@ -820,8 +825,7 @@ def capped_demands(site: Site, page: str, actor: str, part: str) -> dict[str, An
     rest = len(every) - ACTOR_LIST_ENTRIES
     if rest <= 0:
         return {"shown": every, "more": None}
-    href = url_attr(f"{relative(page, output_path(index_page('demands')))}?{EXPLORER_FACETS[part]}={actor}")
-    return {"shown": every[:ACTOR_LIST_ENTRIES], "more": {"count": rest, "href": Markup(href)}}
+    return {"shown": every[:ACTOR_LIST_ENTRIES], "more": {"count": rest, "href": explorer_href(page, f"{EXPLORER_FACETS[part]}={actor}")}}
 
 
 def actor_demands(site: Site, page: str, actor: str, part: str) -> list[dict[str, Any]]:

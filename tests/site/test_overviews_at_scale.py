@@ -22,6 +22,7 @@ from peacetalks.site.pager import PAGE_ROWS
 from tests.conftest import run_build
 
 from .conftest import build, parse, rolled
+from .test_positions import party
 
 SPLIT = ("demands/index", "meetings/index", "explore/demands-by-meeting", "explore/positions")
 ROWS = "article .peacetalks-cards table tbody tr"
@@ -191,18 +192,6 @@ def test_an_actor_page_lists_a_page_of_its_demands_and_links_the_rest_in_the_exp
     assert more is not None and more.group(1) == actor and int(more.group(2)) == len(demands) - ACTOR_LIST_ENTRIES
 
 
-def _party(dataset: Dataset, actor: str) -> str:
-    """The last actor of the affiliation chain, read from the actor records here."""
-    seen: list[str] = []
-    while actor in dataset.records["actors"] and actor not in seen:
-        seen.append(actor)
-        affiliation = dataset.records["actors"][actor].data.get("affiliation")
-        if not isinstance(affiliation, str) or affiliation not in dataset.records["actors"]:
-            break
-        actor = affiliation
-    return seen[-1] if seen else actor
-
-
 def _positions_rows(path: Path) -> tuple[list[str], str]:
     """The first link of each row of the page's positions table, and the text after that table."""
     html = path.read_text("utf-8")
@@ -222,7 +211,7 @@ def test_a_topic_page_shows_the_parties_with_most_demands_and_links_to_the_rest(
         counts: dict[str, int] = {}
         for demand in dataset.records["demands"].values():
             if topic in (demand.data.get("topics") or []):
-                makers = {_party(dataset, a) for a in occ.made_by(occ.occasions(demand, dataset)) if a in dataset.records["actors"]}
+                makers = {party(dataset, a) for a in occ.made_by(occ.occasions(demand, dataset)) if a in dataset.records["actors"]}
                 for maker in makers:
                     counts[maker] = counts.get(maker, 0) + 1
         links, after = _positions_rows(site / "topics" / f"{topic}.html")
